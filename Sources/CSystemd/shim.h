@@ -1,0 +1,3 @@
+#include <systemd/sd-bus.h>
+#include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// An owned open file descriptor, closed when the value is consumed or goes away.
+///
+/// Every call is a thin wrapper; its doc ends with the C function it calls.
+public struct Descriptor: ~Copyable {
+  /// The raw descriptor number.
+  public let raw: Int32
+
+  /// Takes ownership of `raw`.
+  public init(owning raw: Int32) { self.raw = raw }
+
+  deinit { _ = Glibc.close(raw) }
+
+  /// Opens `name` relative to this directory descriptor. `openat(2)`
+  public func open(
+    _ name: String, flags: Int32, mode: UInt32 = 0
+  ) throws -> Descriptor {
+    let fd = try check("openat", name) { Glibc.openat(raw, name, flags | O_CLOEXEC, mode) }
+    return Descriptor(owning: fd)
+  }
+
+  /// Opens an absolute or cwd-relative path. `open(2)`
+  public static func open(
+    _ path: String, flags: Int32, mode: UInt32 = 0
+  ) throws -> Descriptor {
+    let fd = try check("open", path) { Glibc.open(path, flags | O_CLOEXEC, mode) }
+    return Descriptor(owning: fd)
+  }
+
+  /// Status of the open file. `fstat(2)`
+  public func status() throws -> FileStatus {
+    var st = stat()
+    try check("fstat") { Glibc.fstat(raw, &st) }
+    return FileStatus(st)
+  }
+
+  /// Status of `name` in this directory, not following a final symlink. `fstatat(2)`
+  public func status(of name: String) throws -> FileStatus {
+    var st = stat()
+    try check("fstatat", name) { Glibc.fstatat(raw, name, &st, AT_SYMLINK_NOFOLLOW) }
+    return FileStatus(st)
+  }
+
+  /// Reads the whole file from the current offset, refusing more than `limit` bytes. `read(2)`
+  public func readAll(limit: Int = .max) throws -> [UInt8] {
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = try chunk.withUnsafeMutableBytes { (buffer) throws -> Int in
+        try check("read") { Glibc.read(raw, buffer.baseAddress, buffer.count) }
+      }
+      if n == 0 { return result }
+      if result.count + n > limit { throw SystemCallError("read", code: EFBIG) }
+      result.append(contentsOf: chunk[0..<n])
+    }
+  }
+
+  /// Writes all of `bytes`. `write(2)`
+  public func writeAll(_ bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let n = try bytes.withUnsafeBytes { (buffer) throws -> Int in
+        try check("write") { Glibc.write(raw, buffer.baseAddress! + offset, buffer.count - offset) }
+      }
+      offset += n
+    }
+  }
+
+  /// Flushes the file (or directory) to stable storage. `fsync(2)`
+  public func sync() throws {
+    try check("fsync") { Glibc.fsync(raw) }
+  }
+
+  /// Sets owner and group. `fchown(2)`
+  public func changeOwner(uid: UInt32, gid: UInt32) throws {
+    try check("fchown") { Glibc.fchown(raw, uid, gid) }
+  }
+
+  /// Sets the permission bits. `fchmod(2)`
+  public func changeMode(_ mode: UInt32) throws {
+    try check("fchmod") { Glibc.fchmod(raw, mode) }
+  }
+
+  /// Creates directory `name` in this directory. `mkdirat(2)`
+  public func makeDirectory(_ name: String, mode: UInt32) throws {
+    try check("mkdirat", name) { Glibc.mkdirat(raw, name, mode) }
+  }
+
+  /// Removes `name` (a directory when `directory` is true). `unlinkat(2)`
+  public func remove(_ name: String, directory: Bool = false) throws {
+    try check("unlinkat", name) { Glibc.unlinkat(raw, name, directory ? AT_REMOVEDIR : 0) }
+  }
+
+  /// Renames `from` in this directory to `to` in `target`, atomically. `renameat(2)`
+  public func rename(
+    _ from: String, to: String, in target: borrowing Descriptor
+  ) throws {
+    try check("renameat", to) { Glibc.renameat(raw, from, target.raw, to) }
+  }
+
+  /// Creates a symlink `name` in this directory pointing at `target`. `symlinkat(2)`
+  public func makeSymlink(_ name: String, target: String) throws {
+    try check("symlinkat", name) { Glibc.symlinkat(target, raw, name) }
+  }
+
+  /// The target of symlink `name` in this directory. `readlinkat(2)`
+  public func symlinkTarget(_ name: String) throws -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = try check("readlinkat", name) { Glibc.readlinkat(raw, name, &buffer, buffer.count - 1) }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The names in this directory, without `.` and `..`, sorted. `fdopendir(3)`, `readdir(3)`
+  public func entries() throws -> [String] {
+    let copy = try check("dup") { Glibc.dup(raw) }
+    guard let dir = Glibc.fdopendir(copy) else {
+      let error = SystemCallError("fdopendir")
+      _ = Glibc.close(copy)
+      throw error
+    }
+    defer { Glibc.closedir(dir) }
+    Glibc.rewinddir(dir)
+    var names: [String] = []
+    while let entry = Glibc.readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// Takes a POSIX record lock on the whole file, waiting when `wait`. `fcntl(2)` `F_SETLK(W)`
+  ///
+  /// This is the lock `lckpwdf(3)` takes on `/etc/.pwd.lock`; `flock(2)` does not interlock with it.
+  public func lockRecord(exclusive: Bool = true, wait: Bool) throws {
+    var lock = flock()
+    lock.l_type = Int16(exclusive ? F_WRLCK : F_RDLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    try check("fcntl") { Glibc.fcntl(raw, wait ? F_SETLKW : F_SETLK, &lock) }
+  }
+
+  /// Takes an open-file-description lock without waiting; throws `EAGAIN` when another
+  /// open of the file holds it. Released when the descriptor closes. `fcntl(2)` `F_OFD_SETLK`
+  public func lockExclusiveNow() throws {
+    var lock = flock()
+    lock.l_type = Int16(F_WRLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    try check("fcntl") { Glibc.fcntl(raw, 37 /* F_OFD_SETLK on Linux */, &lock) }
+  }
+}

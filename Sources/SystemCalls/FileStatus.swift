@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// The parts of `struct stat` reconcile looks at.
+public struct FileStatus: Sendable, Equatable {
+  /// What kind of file this is.
+  public enum Kind: Sendable, Equatable {
+    case regular, directory, symlink, other
+  }
+
+  public var kind: Kind
+  /// Permission bits (`st_mode & 07777`).
+  public var mode: UInt32
+  public var uid: UInt32
+  public var gid: UInt32
+  public var size: Int
+  public var inode: UInt64
+  public var device: UInt64
+  /// Modification time in nanoseconds since the epoch.
+  public var modified: Int64
+
+  init(_ st: stat) {
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: kind = .regular
+    case S_IFDIR: kind = .directory
+    case S_IFLNK: kind = .symlink
+    default: kind = .other
+    }
+    mode = st.st_mode & 0o7777
+    uid = st.st_uid
+    gid = st.st_gid
+    size = Int(st.st_size)
+    inode = UInt64(st.st_ino)
+    device = UInt64(st.st_dev)
+    modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+  }
+}
