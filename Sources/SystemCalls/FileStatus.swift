@@ -38,3 +38,13 @@ public struct FileStatus: Sendable, Equatable {
     modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
   }
 }
+
+/// The kernel's host name. `gethostname(2)`
+public func hostName() -> String {
+  var buffer = [CChar](repeating: 0, count: 256)
+  guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+  return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Whether standard output (or `fd`) is a terminal. `isatty(3)`
+public func isTerminal(_ fd: Int32 = 1) -> Bool { isatty(fd) == 1 }

@@ -1,0 +1,73 @@
+/// Orders changes so that each comes after what it depends on. A deletion reverses its
+/// edges: a resource is removed before the things it needed (a user before its group).
+public enum DependencyOrder {
+  /// A dependency cycle, named in order.
+  public struct Cycle: Error, Sendable, CustomStringConvertible {
+    public var addresses: [Address]
+    public var description: String {
+      "dependency cycle: " + (addresses + [addresses[0]]).map(\.description).joined(separator: " -> ")
+    }
+  }
+
+  /// The order in which to apply `changes`, and for each change (by index in the result) the
+  /// indexes of the changes that must succeed first. Ties keep the input order.
+  public static func sort(_ changes: [Change]) throws -> (ordered: [Change], prerequisites: [[Int]]) {
+    var index: [Address: Int] = [:]
+    for (i, change) in changes.enumerated() where index[change.address] == nil { index[change.address] = i }
+    // before[i]: changes that must come before change i.
+    var before = [[Int]](repeating: [], count: changes.count)
+    for (i, change) in changes.enumerated() {
+      for dependency in change.dependsOn {
+        guard let j = index[dependency], j != i else { continue }
+        if change.action == .delete {
+          before[j].append(i)
+        } else {
+          before[i].append(j)
+        }
+      }
+    }
+    var after = [[Int]](repeating: [], count: changes.count)
+    var waiting = before.map(\.count)
+    for (i, list) in before.enumerated() { for j in list { after[j].append(i) } }
+    var ready = (0..<changes.count).filter { waiting[$0] == 0 }
+    var order: [Int] = []
+    while !ready.isEmpty {
+      let next = ready.min()!
+      ready.removeAll { $0 == next }
+      order.append(next)
+      for k in after[next] {
+        waiting[k] -= 1
+        if waiting[k] == 0 { ready.append(k) }
+      }
+    }
+    guard order.count == changes.count else {
+      throw Cycle(addresses: findCycle(before: before, remaining: Set(0..<changes.count).subtracting(order)).map { changes[$0].address })
+    }
+    var position = [Int](repeating: 0, count: changes.count)
+    for (p, i) in order.enumerated() { position[i] = p }
+    return (order.map { changes[$0] }, order.map { i in before[i].map { position[$0] }.sorted() })
+  }
+
+  private static func findCycle(before: [[Int]], remaining: Set<Int>) -> [Int] {
+    var path: [Int] = []
+    var onPath = Set<Int>()
+    var visited = Set<Int>()
+    func visit(_ i: Int) -> [Int]? {
+      if onPath.contains(i) { return Array(path[path.firstIndex(of: i)!...]) }
+      if visited.contains(i) { return nil }
+      visited.insert(i)
+      onPath.insert(i)
+      path.append(i)
+      for j in before[i] where remaining.contains(j) {
+        if let cycle = visit(j) { return cycle }
+      }
+      path.removeLast()
+      onPath.remove(i)
+      return nil
+    }
+    for i in remaining.sorted() {
+      if let cycle = visit(i) { return cycle.reversed() }
+    }
+    return remaining.sorted()
+  }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Runs the plugins over a host: load and validate the declarations, observe, plan, order,
+/// apply. Failures stay local: a change that fails skips what depends on it; the rest goes on.
+public struct Engine: Sendable {
+  /// Plugins in decode order: producers of contributions before their consumers.
+  public let plugins: [any Plugin]
+
+  public init(plugins: [any Plugin]) { self.plugins = plugins }
+
+  /// Every top-level key some plugin reads.
+  public var sectionKeys: Set<String> { Set(plugins.flatMap(\.sections)) }
+
+  /// A host's declarations decoded by every plugin.
+  public struct LoadedHost: Sendable {
+    public var declarations: HostDeclarations
+    /// Each plugin's decoded desired state, in plugin order.
+    var desired: [any Sendable]
+    /// Warnings found while loading.
+    public var warnings: [Diagnostic]
+  }
+
+  /// Loads and validates `host` from `tree`. Returns nil when there are errors; every
+  /// problem found is in `diagnostics`.
+  public func load(tree: any StateTree, host: String, diagnostics: inout Diagnostics) -> LoadedHost? {
+    let repository = StateRepository(tree: tree, sectionKeys: sectionKeys)
+    guard let declarations = repository.load(host: host, diagnostics: &diagnostics) else { return nil }
+    var contributions = Contributions()
+    var desired: [any Sendable] = []
+    for plugin in plugins {
+      desired.append(decode(plugin, declarations, &contributions, &diagnostics))
+    }
+    guard !diagnostics.hasErrors else { return nil }
+    return LoadedHost(declarations: declarations, desired: desired, warnings: diagnostics.warnings)
+  }
+
+  /// Validates every host of the repository; the diagnostics of all of them.
+  public func check(tree: any StateTree) -> (hosts: [String], diagnostics: Diagnostics) {
+    var diagnostics = Diagnostics()
+    let hosts = StateRepository(tree: tree, sectionKeys: sectionKeys).hostNames(diagnostics: &diagnostics)
+    for host in hosts {
+      _ = load(tree: tree, host: host, diagnostics: &diagnostics)
+    }
+    return (hosts, diagnostics)
+  }
+
+  /// Observes the host and plans every plugin; changes come out in application order.
+  public func plan(_ loaded: LoadedHost, host: Host, ledger: Ledger) throws -> Plan {
+    var changes: [Change] = []
+    var diagnostics = Diagnostics(loaded.warnings)
+    var limitations: [String] = []
+    var ledgerUpdates: [Address: Ledger.Entry?] = [:]
+    if let reason = host.facts.liveUnavailableReason { limitations.append(reason) }
+    for (plugin, desired) in zip(plugins, loaded.desired) {
+      let part = try plan(plugin, desired, host: host, ledger: ledger)
+      changes += part.changes
+      diagnostics.append(contentsOf: part.diagnostics)
+      limitations += part.limitations
+      ledgerUpdates.merge(part.ledgerUpdates) { $1 }
+    }
+    let ordered = try DependencyOrder.sort(changes).ordered
+    var plan = Plan(
+      host: loaded.declarations.host, source: loaded.declarations.tree.origin, changes: ordered,
+      diagnostics: diagnostics.sorted, limitations: limitations)
+    plan.ledgerUpdates = ledgerUpdates
+    return plan
+  }
+
+  /// Applies `plan` in order. A change whose prerequisites failed or were skipped is skipped.
+  /// The ledger is updated in place as changes succeed.
+  public func apply(_ plan: Plan, host: Host, ledger: inout Ledger) -> ApplyReport {
+    let started = ContinuousClock.now
+    var outcomes: [ChangeOutcome] = []
+    let prerequisites: [[Int]]
+    do {
+      prerequisites = try DependencyOrder.sort(plan.changes).prerequisites
+    } catch {
+      return ApplyReport(outcomes: [], error: "\(error)", duration: 0)
+    }
+    for (address, entry) in plan.ledgerUpdates { ledger[address] = entry }
+    let byName = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    for (i, change) in plan.changes.enumerated() {
+      if let blocker = prerequisites[i].first(where: { outcomes[$0].status != .applied }) {
+        outcomes.append(
+          ChangeOutcome(change: change, status: .skipped, message: "skipped because \(plan.changes[blocker].address) was not applied"))
+        continue
+      }
+      guard let plugin = byName[change.plugin] else {
+        outcomes.append(ChangeOutcome(change: change, status: .failed, message: "no plugin named \(change.plugin)"))
+        continue
+      }
+      do {
+        let note = try plugin.apply(change, host: host, ledger: &ledger)
+        outcomes.append(ChangeOutcome(change: change, status: .applied, message: note))
+      } catch {
+        outcomes.append(ChangeOutcome(change: change, status: .failed, message: "\(error)"))
+      }
+    }
+    let elapsed = ContinuousClock.now - started
+    return ApplyReport(outcomes: outcomes, error: nil, duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+  }
+
+  // Opened-existential helpers: each plugin's Desired travels type-erased between phases.
+
+  private func decode<P: Plugin>(
+    _ plugin: P, _ declarations: HostDeclarations, _ contributions: inout Contributions,
+    _ diagnostics: inout Diagnostics
+  ) -> any Sendable {
+    plugin.decode(declarations, contributions: &contributions, diagnostics: &diagnostics)
+  }
+
+  private func plan<P: Plugin>(_ plugin: P, _ desired: any Sendable, host: Host, ledger: Ledger) throws -> PluginPlan {
+    guard let desired = desired as? P.Desired else {
+      throw InternalError("desired state of \(plugin.name) has the wrong type")
+    }
+    let observed: P.Observed
+    do {
+      observed = try plugin.observe(desired, ledger: ledger, host: host)
+    } catch {
+      throw ObservationError(plugin: plugin.name, underlying: "\(error)")
+    }
+    return plugin.plan(desired, observed: observed, ledger: ledger, host: host.facts)
+  }
+}
+
+/// What happened to one change.
+public struct ChangeOutcome: Sendable, Codable {
+  public enum Status: String, Sendable, Codable { case applied, failed, skipped }
+  public var address: Address
+  public var action: Change.Action
+  public var cause: Change.Cause
+  public var status: Status
+  public var message: String?
+
+  public init(change: Change, status: Status, message: String?) {
+    address = change.address
+    action = change.action
+    cause = change.cause
+    self.status = status
+    self.message = message
+  }
+}
+
+/// The result of applying a plan.
+public struct ApplyReport: Sendable, Codable {
+  public var outcomes: [ChangeOutcome]
+  /// A failure that stopped the run before any change (e.g. a cycle).
+  public var error: String?
+  /// Seconds spent applying.
+  public var duration: Double
+
+  /// Whether every change applied.
+  public var succeeded: Bool { error == nil && outcomes.allSatisfy { $0.status == .applied } }
+  public var failed: [ChangeOutcome] { outcomes.filter { $0.status == .failed } }
+  public var skipped: [ChangeOutcome] { outcomes.filter { $0.status == .skipped } }
+}
+
+/// Observing the host failed; planning cannot go on for that plugin.
+public struct ObservationError: Error, Sendable, CustomStringConvertible {
+  public var plugin: String
+  public var underlying: String
+  public var description: String { "while observing the host for \(plugin): \(underlying)" }
+}
+
+/// A bug in reconcile, with where it was detected.
+public struct InternalError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var location: String
+  public init(_ message: String, fileID: String = #fileID, line: Int = #line) {
+    self.message = message
+    location = "\(fileID):\(line)"
+  }
+  public var description: String { "internal error: \(message) (\(location)); please report this" }
+}

@@ -1,0 +1,47 @@
+/// Everything a plugin may use to observe and change the managed host.
+public struct Host: Sendable {
+  /// The host's files, under `--root`.
+  public var fs: RootedFileSystem
+  /// The running system manager; nil when no systemd runs (offline root, chroot, build box).
+  public var systemd: (any ServiceManager)?
+  /// Opens the manager of the user with this UID; nil when not reachable.
+  public var userManager: @Sendable (UInt32) -> (any ServiceManager)?
+  /// logind; nil offline.
+  public var login: (any LoginManager)?
+  /// Facts plugins plan with.
+  public var facts: HostFacts
+
+  public init(
+    fs: RootedFileSystem, systemd: (any ServiceManager)? = nil,
+    userManager: @escaping @Sendable (UInt32) -> (any ServiceManager)? = { _ in nil },
+    login: (any LoginManager)? = nil, facts: HostFacts
+  ) {
+    self.fs = fs
+    self.systemd = systemd
+    self.userManager = userManager
+    self.login = login
+    self.facts = facts
+  }
+
+  /// Whether a running systemd is available.
+  public var isLive: Bool { systemd != nil }
+}
+
+/// Plain facts about the host that planning may depend on.
+public struct HostFacts: Sendable, Codable {
+  /// The host name the state is for.
+  public var name: String
+  /// Whether a running systemd can be asked and driven.
+  public var live: Bool
+  /// Why not, when it cannot (said plainly in the plan).
+  public var liveUnavailableReason: String?
+  /// The state directory (`/var/lib/reconcile`).
+  public var stateDirectory: HostPath
+
+  public init(name: String, live: Bool, liveUnavailableReason: String? = nil, stateDirectory: HostPath) {
+    self.name = name
+    self.live = live
+    self.liveUnavailableReason = liveUnavailableReason
+    self.stateDirectory = stateDirectory
+  }
+}

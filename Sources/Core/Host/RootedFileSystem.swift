@@ -1,0 +1,220 @@
+import SystemCalls
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// All file access to the managed host goes through here. The whole host lives under `root`
+/// (`--root`, default `/`); every path is walked one component at a time from the root with
+/// `O_NOFOLLOW`, so no symlink anywhere on the way is followed and nothing outside the root
+/// is reached. Writes are atomic: a temporary file in the same folder with explicit owner and
+/// mode, fsync, rename over the target, fsync of the folder.
+public final class RootedFileSystem: Sendable {
+  /// The host root on the real file system, e.g. `/` or `/tmp/root`.
+  public let root: String
+  /// Counts writes, for tests and the benchmark.
+  public let counters = Counters()
+
+  /// Opens `root`, which must be an existing folder.
+  public init(root: String) throws {
+    _ = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    self.root = root
+  }
+
+  /// Where `path` is on the real file system (for messages and subprocesses).
+  public func realPath(_ path: HostPath) -> String {
+    root == "/" ? path.description : root + path.description
+  }
+
+  // MARK: Reading
+
+  /// The status of `path` (not following a final symlink); nil when it does not exist.
+  public func status(_ path: HostPath) throws -> FileStatus? {
+    guard let dir = try openParent(of: path) else { return nil }
+    if path.components.isEmpty { return try dir.status() }
+    do {
+      return try dir.status(of: path.name)
+    } catch let error as SystemCallError where error.isNotFound {
+      return nil
+    }
+  }
+
+  /// The bytes of the regular file at `path`; nil when it does not exist. Refuses symlinks
+  /// and files larger than `limit`.
+  public func read(_ path: HostPath, limit: Int = 16 << 20) throws -> [UInt8]? {
+    guard let dir = try openParent(of: path) else { return nil }
+    let fd: Descriptor
+    do {
+      fd = try dir.open(path.name, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+    } catch let error as SystemCallError where error.isNotFound {
+      return nil
+    } catch let error as SystemCallError where error.code == ELOOP {
+      throw FileSystemError(path: realPath(path), reason: "is a symlink; reconcile does not follow symlinks")
+    }
+    let st = try fd.status()
+    guard st.kind == .regular else {
+      throw FileSystemError(path: realPath(path), reason: "is not a regular file")
+    }
+    guard st.size <= limit else { throw FileSystemError(path: realPath(path), reason: "is larger than \(limit) bytes") }
+    return try fd.readAll(limit: limit)
+  }
+
+  /// The names in the folder `path`, sorted; nil when it does not exist.
+  public func list(_ path: HostPath) throws -> [String]? {
+    guard let dir = try open(path) else { return nil }
+    return try dir.entries()
+  }
+
+  /// The target of the symlink at `path`; nil when there is no symlink there.
+  public func symlinkTarget(_ path: HostPath) throws -> String? {
+    guard let dir = try openParent(of: path), let st = try? dir.status(of: path.name), st.kind == .symlink else {
+      return nil
+    }
+    return try dir.symlinkTarget(path.name)
+  }
+
+  // MARK: Writing
+
+  /// Replaces (or creates) the regular file at `path` atomically with `bytes`, owned by
+  /// `uid:gid` with `mode`. Creates missing parent folders (root-owned, 0755). Refuses when
+  /// the target exists and is not a regular file (a symlink planted there is never followed
+  /// nor replaced).
+  public func write(_ path: HostPath, _ bytes: [UInt8], mode: UInt32, uid: UInt32 = 0, gid: UInt32 = 0) throws {
+    let dir = try makeFolders(path.parent)
+    if let st = try? dir.status(of: path.name), st.kind != .regular {
+      throw FileSystemError(
+        path: realPath(path), reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
+    }
+    try removeStaleTemporaries(in: dir, for: path.name)
+    let temporary = ".\(path.name).reconcile-tmp"
+    let fd = try dir.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
+    do {
+      try fd.changeOwner(uid: uid, gid: gid)
+      try fd.changeMode(mode)
+      try fd.writeAll(bytes)
+      try fd.sync()
+      try dir.rename(temporary, to: path.name, in: dir)
+    } catch {
+      try? dir.remove(temporary)
+      throw error
+    }
+    try dir.sync()
+    counters.add(writes: 1)
+  }
+
+  /// Creates (or replaces) a symlink at `path` pointing at `target`, atomically.
+  public func symlink(_ path: HostPath, to target: String) throws {
+    let dir = try makeFolders(path.parent)
+    if let st = try? dir.status(of: path.name), st.kind != .symlink {
+      throw FileSystemError(path: realPath(path), reason: "exists and is not a symlink; refusing to replace it")
+    }
+    try removeStaleTemporaries(in: dir, for: path.name)
+    let temporary = ".\(path.name).reconcile-tmp"
+    try dir.makeSymlink(temporary, target: target)
+    do {
+      try dir.rename(temporary, to: path.name, in: dir)
+    } catch {
+      try? dir.remove(temporary)
+      throw error
+    }
+    try dir.sync()
+    counters.add(writes: 1)
+  }
+
+  /// Removes the file or symlink at `path` (never a folder); nothing when it is absent.
+  public func remove(_ path: HostPath) throws {
+    guard let dir = try openParent(of: path) else { return }
+    do {
+      try dir.remove(path.name)
+    } catch let error as SystemCallError where error.isNotFound {
+      return
+    }
+    try dir.sync()
+    counters.add(writes: 1)
+  }
+
+  /// Removes the folder at `path` if it is empty; true when it was removed or absent.
+  @discardableResult
+  public func removeFolderIfEmpty(_ path: HostPath) throws -> Bool {
+    guard let dir = try openParent(of: path) else { return true }
+    do {
+      try dir.remove(path.name, directory: true)
+      counters.add(writes: 1)
+      return true
+    } catch let error as SystemCallError where error.isNotFound {
+      return true
+    } catch let error as SystemCallError where error.code == ENOTEMPTY || error.code == EEXIST {
+      return false
+    }
+  }
+
+  /// Creates the folder `path` and its missing parents (`mode`, root-owned) and returns it.
+  @discardableResult
+  public func makeFolders(_ path: HostPath, mode: UInt32 = 0o755) throws -> Descriptor {
+    var dir = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    for component in path.components {
+      do {
+        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+      } catch let error as SystemCallError where error.isNotFound {
+        do {
+          try dir.makeDirectory(component, mode: mode)
+          counters.add(writes: 1)
+        } catch let error as SystemCallError where error.code == EEXIST {}
+        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+      } catch let error as SystemCallError where error.isSymlink {
+        throw FileSystemError(path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
+      }
+    }
+    return dir
+  }
+
+  // MARK: Walking
+
+  /// Opens the folder `path`; nil when it (or a parent) does not exist.
+  public func open(_ path: HostPath) throws -> Descriptor? {
+    var dir = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    for component in path.components {
+      do {
+        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+      } catch let error as SystemCallError where error.isNotFound {
+        return nil
+      } catch let error as SystemCallError where error.isSymlink {
+        throw FileSystemError(path: realPath(path), reason: "crosses a symlink or non-folder at '\(component)'; refusing to follow it")
+      }
+    }
+    return dir
+  }
+
+  private func openParent(of path: HostPath) throws -> Descriptor? {
+    try open(path.components.isEmpty ? path : path.parent)
+  }
+
+  /// Removes temporaries a killed run left beside `name`.
+  private func removeStaleTemporaries(in dir: borrowing Descriptor, for name: String) throws {
+    let temporary = ".\(name).reconcile-tmp"
+    do {
+      try dir.remove(temporary)
+    } catch let error as SystemCallError where error.isNotFound {}
+  }
+
+  /// Write counters.
+  public final class Counters: @unchecked Sendable {
+    // A lock guards the counter; plain value updates from any thread.
+    private let lock = Mutex()
+    private var value = 0
+    /// Files, symlinks and folders written or removed so far.
+    public var writes: Int { lock.withLock { value } }
+    func add(writes: Int) { lock.withLock { value += writes } }
+  }
+}
+
+/// A refusal or failure of the rooted file system, naming the real path.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
+  public var description: String { "\(path) \(reason)" }
+}

@@ -1,0 +1,71 @@
+/// One step of a plan: what happens to which resource, why, and what it needs first.
+///
+/// Changes are data: they print, serialise and review without touching the host. The plugin
+/// that made a change keeps what it needs to apply it in `payload` (its own Codable value).
+public struct Change: Sendable, Codable, Hashable {
+  /// What happens to the resource.
+  public enum Action: String, Sendable, Codable, Hashable {
+    case create, update, delete
+  }
+
+  /// Why the change is needed, from the ledger (see `ChangeClassifier`).
+  public enum Cause: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Declared in the repository and not on the host yet.
+    case new
+    /// Changed in the repository since reconcile last applied it.
+    case changed
+    /// Changed on the host since reconcile last applied it; the repository did not change.
+    case drift
+    /// Changed both in the repository and on the host.
+    case conflict
+    /// Created by reconcile and no longer in the repository.
+    case prune
+    /// Existed on the host before reconcile managed it; the repository takes it over.
+    case adoption
+    /// A step that follows from other changes (a daemon-reload, a restart).
+    case consequence
+  }
+
+  public var address: Address
+  public var action: Action
+  public var cause: Cause
+  /// The plugin that applies the change.
+  public var plugin: String
+  /// One line saying what will be done, e.g. "install and enable".
+  public var summary: String
+  /// A human-readable diff (unified-diff style lines), possibly empty.
+  public var diff: [String]
+  /// Addresses of changes that must be applied first (reversed for deletions).
+  public var dependsOn: [Address]
+  /// The plugin's own instructions for applying the change (JSON of its payload type).
+  public var payload: JSONValue
+
+  public init(
+    address: Address, action: Action, cause: Cause, plugin: String, summary: String,
+    diff: [String] = [], dependsOn: [Address] = [], payload: JSONValue = .null
+  ) {
+    self.address = address
+    self.action = action
+    self.cause = cause
+    self.plugin = plugin
+    self.summary = summary
+    self.diff = diff
+    self.dependsOn = dependsOn
+    self.payload = payload
+  }
+
+  /// Creates a change carrying `payload` encoded as JSON.
+  public init<Payload: Encodable>(
+    address: Address, action: Action, cause: Cause, plugin: String, summary: String,
+    diff: [String] = [], dependsOn: [Address] = [], payload: Payload
+  ) {
+    self.init(
+      address: address, action: action, cause: cause, plugin: plugin, summary: summary, diff: diff,
+      dependsOn: dependsOn, payload: (try? JSONValue(encoding: payload)) ?? .null)
+  }
+
+  /// Decodes the payload as the plugin's type.
+  public func payload<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
+    try payload.decode(as: type)
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// reconcile's memory of the host, kept in the state directory (`ledger.json`): every
+/// resource it created or manages, with a fingerprint of what it last wrote and of what the
+/// repository declared then. It tells drift (the host changed) from a repository change, and
+/// lets reconcile prune only what it created.
+public struct Ledger: Sendable, Codable, Equatable {
+  /// One managed resource.
+  public struct Entry: Sendable, Codable, Equatable {
+    /// The plugin that manages it.
+    public var plugin: String
+    /// Fingerprint of the host state reconcile left (what it last wrote).
+    public var applied: String
+    /// Fingerprint of the declaration it last applied.
+    public var declared: String
+    /// True when reconcile created the resource; false when it adopted an existing one.
+    public var created: Bool
+    /// Plugin-specific facts to remember (e.g. an allocated UID), kept across runs.
+    public var facts: [String: String]
+
+    public init(plugin: String, applied: String, declared: String, created: Bool, facts: [String: String] = [:]) {
+      self.plugin = plugin
+      self.applied = applied
+      self.declared = declared
+      self.created = created
+      self.facts = facts
+    }
+  }
+
+  /// The format of the file.
+  public var version = 1
+  /// Entries by address.
+  public var entries: [String: Entry] = [:]
+  /// Facts that outlive resources (e.g. UIDs once allocated, never to be reused), by plugin.
+  public var memory: [String: [String: String]] = [:]
+
+  public init() {}
+
+  /// The entry for `address`.
+  public subscript(address: Address) -> Entry? {
+    get { entries[address.description] }
+    set { entries[address.description] = newValue }
+  }
+
+  /// The addresses managed by `plugin`.
+  public func addresses(of plugin: String) -> [Address] {
+    entries.filter { $0.value.plugin == plugin }.keys.map { Address(stringLiteral: $0) }.sorted()
+  }
+
+  static let path = "ledger.json"
+
+  /// Reads the ledger from `stateDirectory`; empty when there is none yet.
+  public static func load(from fs: RootedFileSystem, stateDirectory: HostPath) throws -> Ledger {
+    guard let bytes = try fs.read(stateDirectory.child(path)) else { return Ledger() }
+    do {
+      return try JSONDecoder().decode(Ledger.self, from: Data(bytes))
+    } catch {
+      throw FileSystemError(
+        path: fs.realPath(stateDirectory.child(path)),
+        reason: "is not a valid ledger (\(error)); move it aside to let reconcile start afresh, knowing it then forgets what it created")
+    }
+  }
+
+  /// Writes the ledger atomically (root-only), unless it is unchanged from `previous`.
+  public func store(in fs: RootedFileSystem, stateDirectory: HostPath, previous: Ledger?) throws {
+    guard self != previous else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    try fs.makeFolders(stateDirectory, mode: 0o700)
+    try fs.write(stateDirectory.child(Ledger.path), Array(try encoder.encode(self)) + [10], mode: 0o600)
+  }
+}

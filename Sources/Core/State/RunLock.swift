@@ -1,0 +1,29 @@
+import SystemCalls
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Makes sure only one `reconcile apply` runs on a host at a time: an open-file-description
+/// lock on `STATE/lock`, released when the process ends, however it ends.
+public final class RunLock {
+  private let descriptor: Descriptor
+
+  /// Thrown when another run holds the lock.
+  public struct Busy: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var description: String { "another reconcile run holds \(path); try again when it has finished" }
+  }
+
+  /// Takes the lock at once or throws `Busy`.
+  public init(fs: RootedFileSystem, stateDirectory: HostPath) throws {
+    let dir = try fs.makeFolders(stateDirectory, mode: 0o700)
+    let fd = try dir.open("lock", flags: O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600)
+    do {
+      try fd.lockExclusiveNow()
+    } catch let error as SystemCallError where error.code == EAGAIN || error.code == EACCES || error.code == EWOULDBLOCK {
+      throw Busy(path: fs.realPath(stateDirectory.child("lock")))
+    }
+    descriptor = fd
+  }
+}

@@ -1,0 +1,54 @@
+import Core
+
+/// What the units plugin will make true on the host: files to install, and which units are
+/// enabled and running.
+public struct DesiredUnits: Sendable {
+  /// A unit file or drop-in to install, verbatim.
+  public struct File: Sendable {
+    public var scope: UnitScope
+    /// The unit the file belongs to.
+    public var unit: UnitName
+    /// nil for the unit file itself, the file name for a drop-in.
+    public var dropIn: String?
+    public var contents: [UInt8]
+    /// Where it comes from: a repository path or a plugin.
+    public var origin: String
+
+    /// The path on the host.
+    public var path: HostPath {
+      let folder = scope.folder
+      guard let dropIn else { return folder.child(unit.rawValue) }
+      return folder.child(unit.rawValue + ".d").child(dropIn)
+    }
+
+    /// The ledger address: `unit:NAME`, `drop-in:NAME/FILE`, `user/` before user units.
+    public var address: Address {
+      let prefix = scope == .user ? "user/" : ""
+      guard let dropIn else { return Address("unit", prefix + unit.rawValue) }
+      return Address("drop-in", prefix + unit.rawValue + "/" + dropIn)
+    }
+  }
+
+  /// Whether a unit is enabled and (on a live host) running.
+  public struct Activation: Sendable {
+    public var scope: UnitScope
+    public var unit: UnitName
+    /// Enable: create the `[Install]` symlinks.
+    public var enable: Bool
+    /// Keep it running (live hosts only). Services a timer or path unit triggers are never
+    /// started directly.
+    public var start: Bool
+    /// The `[Install]` section of the unit, read from its merged file.
+    public var install: InstallSection
+    /// Where this was declared.
+    public var position: SourcePosition?
+
+    /// `enablement:NAME` (with `user/` for user units).
+    public var address: Address {
+      Address("enablement", (scope == .user ? "user/" : "") + unit.rawValue)
+    }
+  }
+
+  public var files: [File] = []
+  public var activations: [Activation] = []
+}

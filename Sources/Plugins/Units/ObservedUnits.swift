@@ -1,0 +1,21 @@
+import Core
+
+/// What the units plugin saw on the host.
+public struct ObservedUnits: Sendable, Codable {
+  /// A file reconcile installs or once installed.
+  public struct File: Sendable, Codable {
+    /// `sha256:HEX` of a regular file, `symlink:TARGET`, or `other`.
+    public var fingerprint: String
+    /// The text, for diffs (unit files hold no secrets).
+    public var text: String?
+  }
+
+  /// Files by host path; absent paths are missing.
+  public var files: [HostPath: File] = [:]
+  /// Symlinks found at the link paths of interest, by path, with their targets.
+  public var links: [HostPath: String] = [:]
+  /// Runtime states by unit, when a running systemd was asked.
+  public var runtime: [UnitName: UnitRuntimeState] = [:]
+  /// Whether runtime states were observed.
+  public var live = false
+}

@@ -1,0 +1,24 @@
+import Core
+
+/// How the units plugin applies each kind of change; carried in `Change.payload`.
+enum UnitPayload: Codable, Sendable {
+  /// Write (contents) or remove (nil) a unit file or drop-in.
+  case file(path: HostPath, contents: String?)
+  /// Create `add` links and remove `remove` links (offline), or enable/disable (live).
+  case enablement(scope: UnitScope, unit: UnitName, add: [InstallSection.Link], remove: [InstallSection.Link], enable: Bool)
+  /// `daemon-reload` of the system manager.
+  case reload
+  /// Start, restart or stop a unit and wait for it.
+  case activation(unit: UnitName, operation: Operation)
+
+  enum Operation: String, Codable, Sendable { case start, restart, stop }
+}
+
+/// Fingerprints recorded in the ledger.
+enum Fingerprint {
+  static func of(_ bytes: [UInt8]) -> String { "sha256:" + SHA256.hex(bytes) }
+
+  static func of(links: [InstallSection.Link]) -> String {
+    links.sorted().map { "\($0.path) -> \($0.target)" }.joined(separator: "\n")
+  }
+}

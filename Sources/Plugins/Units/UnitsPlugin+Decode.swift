@@ -1,0 +1,136 @@
+import Core
+
+extension UnitsPlugin {
+  public func decode(
+    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+  ) -> DesiredUnits {
+    var desired = DesiredUnits()
+    var merged: [UnitName: (scope: UnitScope, unit: UnitFile)] = [:]
+    for unit in declarations.units {
+      desired.files.append(.init(scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path))
+      for dropIn in unit.dropIns {
+        desired.files.append(
+          .init(scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path))
+      }
+      merged[unit.name] = (.system, unit.merged)
+    }
+    var enabledByPlugins: [(GeneratedUnit, InstallSection)] = []
+    for generated in contributions.units {
+      if let existing = desired.files.first(where: { $0.dropIn == nil && $0.unit == generated.name && $0.scope == generated.scope }) {
+        diagnostics.error(
+          "\(generated.origin) generates \(generated.name), which \(existing.origin) also ships", at: generated.position,
+          code: "duplicate-resource")
+        continue
+      }
+      desired.files.append(
+        .init(scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents, origin: generated.origin))
+      let parsed = (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get()) ?? UnitFile()
+      if generated.scope == .system { merged[generated.name] = (.system, parsed) }
+      if generated.enable { enabledByPlugins.append((generated, InstallSection(parsed))) }
+    }
+    for dropIn in contributions.dropIns {
+      guard Naming.isValidDropInName(dropIn.fileName) else {
+        diagnostics.error("\(dropIn.origin) made an invalid drop-in name \(dropIn.fileName)", at: dropIn.position, code: "internal")
+        continue
+      }
+      if desired.files.contains(where: { $0.unit == dropIn.unit && $0.dropIn == dropIn.fileName && $0.scope == dropIn.scope }) {
+        diagnostics.error(
+          "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another", at: dropIn.position,
+          code: "duplicate-resource")
+        continue
+      }
+      desired.files.append(
+        .init(scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.origin))
+      if dropIn.scope == .system, let unit = merged[dropIn.unit] {
+        let parsed = (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
+        merged[dropIn.unit] = (.system, UnitFile.merged(unit.unit, dropIns: [parsed]))
+      }
+    }
+    desired.activations = decodeActivations(declarations, merged: merged, diagnostics: &diagnostics)
+    for (generated, install) in enabledByPlugins {
+      desired.activations.append(
+        .init(scope: generated.scope, unit: generated.name, enable: true, start: generated.scope == .system,
+          install: install, position: generated.position))
+    }
+    desired.files.sort { ($0.scope, $0.path) < ($1.scope, $1.path) }
+    return desired
+  }
+
+  /// Reads every layer's `units:` section.
+  private func decodeActivations(
+    _ declarations: HostDeclarations, merged: [UnitName: (scope: UnitScope, unit: UnitFile)],
+    diagnostics: inout Diagnostics
+  ) -> [DesiredUnits.Activation] {
+    var declared: [UnitName: (enable: Bool, start: Bool?, position: SourcePosition, layer: String)] = [:]
+    for (layer, node) in declarations.sections("units") {
+      let section = MappingReader(node, what: "units of \(layer.label)", diagnostics: &diagnostics)
+      for (key, value) in section.entries {
+        guard let name = UnitName(key.value) else {
+          diagnostics.error(UnitName.problem(with: key.value) ?? "invalid unit name", at: key.position, code: "unit-name")
+          continue
+        }
+        var fields = MappingReader(value, what: "unit '\(name)'", diagnostics: &diagnostics)
+        let enable = fields.bool("enable", diagnostics: &diagnostics)?.value ?? false
+        let start = fields.bool("start", diagnostics: &diagnostics)?.value
+        fields.finish(diagnostics: &diagnostics)
+        if let other = declared[name] {
+          diagnostics.error(
+            "unit \(name) is declared by both \(other.layer) and \(layer.label)", at: key.position,
+            code: "duplicate-resource", notes: ["also declared at \(other.position)"])
+          continue
+        }
+        let file = name.template ?? name
+        guard merged[file] != nil else {
+          var notes: [String] = []
+          if let close = Spelling.closest(to: file.rawValue, in: merged.keys.map(\.rawValue)) {
+            notes.append("did you mean '\(close)'?")
+          }
+          diagnostics.error(
+            "unit \(name) is declared but no layer ships \(file) (put it in a units/ folder)", at: key.position,
+            code: "unknown-unit", notes: notes)
+          continue
+        }
+        declared[name] = (enable, start, key.position, layer.label)
+      }
+    }
+    let triggered = triggeredUnits(merged: merged, enabled: declared.filter { $0.value.enable }.map(\.key))
+    var activations: [DesiredUnits.Activation] = []
+    for (name, declaration) in declared.sorted(by: { $0.key < $1.key }) {
+      let install = InstallSection(merged[name.template ?? name]!.unit)
+      if declaration.enable && install.isEmpty {
+        diagnostics.warning(
+          "\(name) has no [Install] section: enabling it creates nothing", at: declaration.position, code: "no-install",
+          notes: ["add an [Install] section (WantedBy=...) to the unit file, or drop 'enable: true'"])
+      }
+      if declaration.enable, let trigger = triggered[name] {
+        diagnostics.warning(
+          "\(name) is triggered by \(trigger); enable the \(trigger.suffix) only, enabling the service too confuses systemd",
+          at: declaration.position, code: "trigger-enabled")
+      }
+      let start = declaration.start ?? (declaration.enable && triggered[name] == nil && !name.isTemplate)
+      if start && triggered[name] != nil {
+        diagnostics.warning(
+          "\(name) is triggered by \(triggered[name]!) and should not be started directly", at: declaration.position,
+          code: "trigger-started")
+      }
+      activations.append(
+        .init(scope: .system, unit: name, enable: declaration.enable, start: start, install: install,
+          position: declaration.position))
+    }
+    return activations
+  }
+
+  /// Maps each service to the enabled trigger (timer, path, socket) that activates it.
+  private func triggeredUnits(
+    merged: [UnitName: (scope: UnitScope, unit: UnitFile)], enabled: [UnitName]
+  ) -> [UnitName: UnitName] {
+    var result: [UnitName: UnitName] = [:]
+    for trigger in enabled where trigger.isTrigger {
+      guard let file = merged[trigger]?.unit else { continue }
+      let section = trigger.suffix.prefix(1).uppercased() + trigger.suffix.dropFirst()
+      let explicit = file.value(section, "Unit").flatMap(UnitName.init)
+      if let target = explicit ?? trigger.defaultTriggered { result[target] = trigger }
+    }
+    return result
+  }
+}

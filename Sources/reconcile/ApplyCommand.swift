@@ -1,0 +1,73 @@
+import Foundation
+import ArgumentParser
+import Core
+
+/// `reconcile apply`: make the host match the repository.
+struct ApplyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Change the host to match the repository.",
+    discussion: """
+      Plans as 'plan' does, then applies the changes in dependency order. When a change \
+      fails, the changes that depend on it are skipped and the rest still apply; both are \
+      reported. A run that finds nothing to do writes nothing.
+
+      Exit codes: 0 every change applied, 1 something failed, 75 another run is in progress.
+      """)
+
+  @OptionGroup var options: HostOptions
+
+  func run() throws {
+    let session = try Session(options: options)
+    let loaded = try session.load()
+    let lock: RunLock
+    do {
+      lock = try RunLock(fs: session.host.fs, stateDirectory: session.stateDirectory)
+    } catch let busy as RunLock.Busy {
+      Terminal.error("reconcile: busy: \(busy)\n")
+      throw ExitCode(ExitCodes.busy)
+    }
+    defer { withExtendedLifetime(lock) {} }
+    let previous: Ledger
+    let plan: Plan
+    do {
+      previous = try session.ledger()
+      plan = try session.engine.plan(loaded, host: session.host, ledger: previous)
+    } catch {
+      Terminal.error("error: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+    session.print(diagnostics: Diagnostics(plan.diagnostics.filter { !loaded.warnings.contains($0) }))
+    if plan.diagnostics.contains(where: { $0.severity == .error }) {
+      Terminal.error("error: nothing was applied because of the errors above\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+    var ledger = previous
+    let report = session.engine.apply(plan, host: session.host, ledger: &ledger)
+    do {
+      try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)
+    } catch {
+      Terminal.error("error: could not record what was applied: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+    switch options.format {
+    case .json: Terminal.out(ApplyOutput(plan: plan, report: report).json() + "\n")
+    case .text:
+      let renderer = PlanRenderer(colour: Terminal.colour())
+      for limitation in plan.limitations { Terminal.out("note: \(limitation)\n") }
+      Terminal.out(plan.isEmpty ? "No changes. The host matches the repository.\n" : renderer.render(report))
+    }
+    if !report.succeeded { throw ExitCode(ExitCodes.failure) }
+  }
+}
+
+/// The JSON document `apply --format json` prints.
+struct ApplyOutput: Encodable {
+  var plan: Plan
+  var report: ApplyReport
+  func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+  }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import ArgumentParser
+import Core
+
+/// `reconcile check`: validate every host of a repository, touching no host.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Validate every host of a state repository without touching any host.",
+    discussion: "Reports every problem at once as FILE:LINE:COL: error: .... Exit codes: 0 valid, 1 problems found.")
+
+  @Argument(help: ArgumentHelp("The state repository (default: --repo, or the current folder).", valueName: "repo"))
+  var repository: String?
+
+  @Option(name: .long, help: ArgumentHelp("The state repository.", valueName: "dir"))
+  var repo: String?
+
+  @Option(name: .long, help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  func run() throws {
+    var options = try HostOptions.parse([])
+    options.repo = repository ?? repo ?? "."
+    options.host = "check"
+    let session = try Session(options: options)
+    let (hosts, diagnostics) = session.engine.check(tree: session.tree)
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      let document = CheckOutput(hosts: hosts, valid: !diagnostics.hasErrors, diagnostics: diagnostics.sorted)
+      Terminal.out(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
+    case .text:
+      session.print(diagnostics: diagnostics)
+      if !diagnostics.hasErrors {
+        Terminal.out("ok: \(hosts.count) host\(hosts.count == 1 ? "" : "s") valid (\(hosts.joined(separator: ", ")))\n")
+      } else {
+        Terminal.error("\(diagnostics.errors.count) error\(diagnostics.errors.count == 1 ? "" : "s") found.\n")
+      }
+    }
+    if diagnostics.hasErrors { throw ExitCode(ExitCodes.failure) }
+  }
+}
+
+/// The JSON document `check --format json` prints.
+struct CheckOutput: Encodable {
+  var hosts: [String]
+  var valid: Bool
+  var diagnostics: [Diagnostic]
+}

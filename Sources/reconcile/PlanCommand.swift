@@ -1,0 +1,39 @@
+import ArgumentParser
+import Core
+
+/// `reconcile plan`: what apply would change, changing nothing.
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Show what apply would change on the host; change nothing.",
+    discussion: """
+      Compares the repository's desired state for the host with the host and prints the \
+      changes: + create, ~ update, - delete, each with its cause (new, changed, drift, \
+      conflict, prune, adoption). With --format json the plan itself is printed.
+
+      Exit codes: 0 nothing to do, 2 changes pending, 1 error.
+      """)
+
+  @OptionGroup var options: HostOptions
+
+  func run() throws { try Self.run(options: options) }
+
+  static func run(options: HostOptions) throws {
+    let session = try Session(options: options)
+    let loaded = try session.load()
+    let plan: Plan
+    do {
+      plan = try session.engine.plan(loaded, host: session.host, ledger: try session.ledger())
+    } catch {
+      Terminal.error("error: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+    session.print(diagnostics: Diagnostics(plan.diagnostics.filter { !loaded.warnings.contains($0) }))
+    switch options.format {
+    case .json: Terminal.out(plan.json() + "\n")
+    case .text: Terminal.out(PlanRenderer(colour: Terminal.colour()).render(plan))
+    }
+    if plan.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.failure) }
+    if !plan.isEmpty { throw ExitCode(ExitCodes.changesPending) }
+  }
+}

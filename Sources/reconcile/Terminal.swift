@@ -1,0 +1,20 @@
+import Foundation
+import SystemCalls
+
+/// Standard output and error, and whether to colour them.
+enum Terminal {
+  /// Whether to colour output on `fd`: a terminal, and `NO_COLOR` unset (no-color.org).
+  static func colour(fd: Int32 = 1) -> Bool {
+    isTerminal(fd) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+  }
+
+  /// Writes to standard output.
+  static func out(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// Writes to standard error.
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
