@@ -52,12 +52,12 @@ public enum TextDiff {
         result.append((" ", a[i]))
         i += 1
         j += 1
-      } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-        result.append(("+", b[j]))
-        j += 1
-      } else {
+      } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
         result.append(("-", a[i]))
         i += 1
+      } else {
+        result.append(("+", b[j]))
+        j += 1
       }
     }
     return result

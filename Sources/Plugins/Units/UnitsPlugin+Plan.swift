@@ -52,17 +52,14 @@ extension UnitsPlugin {
         continue
       }
       let unitName = String(address.name.split(separator: "/").first { UnitName(String($0)) != nil } ?? "")
-      var dependsOn: [Address] = []
-      if address.kind == "unit", let unit = UnitName(unitName) {
-        dependsOn = [Address("enablement", unit.rawValue), Address("activation", unit.rawValue)]
-        removedUnits.insert(unit)
-      }
+      // Disabling and stopping depend on the file, so (deletions reversing their edges) they
+      // happen before the file goes.
+      if address.kind == "unit", let unit = UnitName(unitName) { removedUnits.insert(unit) }
       result.changes.append(
         Change(
           address: address, action: .delete, cause: .prune, plugin: name,
           summary: "remove \(path) (created by reconcile, no longer in the repository)",
-          diff: TextDiff.lines(from: seen.text, to: nil), dependsOn: dependsOn,
-          payload: UnitPayload.file(path: path, contents: nil)))
+          diff: TextDiff.lines(from: seen.text, to: nil), payload: UnitPayload.file(path: path, contents: nil)))
       fileChanges.append(address)
       if let unit = UnitName(unitName) { changedUnits.insert(unit) }
     }

@@ -1,0 +1,49 @@
+import Core
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct RootedFileSystemTests {
+  @Test func writesAtomicallyWithOwnerAndMode() throws {
+    let scratch = try ScratchDirectory()
+    let fs = try RootedFileSystem(root: scratch.path)
+    let path = HostPath("/etc/shadow-like")!
+    try fs.write(path, Array("secret\n".utf8), mode: 0o640, uid: 0, gid: 42)
+    let status = try #require(try fs.status(path))
+    #expect(status.mode == 0o640)
+    #expect(status.gid == 42)
+    #expect(try scratch.read("etc/shadow-like") == "secret\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.join("etc")) == ["shadow-like"])
+  }
+
+  @Test func neverWritesThroughASymlink() throws {
+    let scratch = try ScratchDirectory()
+    try scratch.write("canary", "untouched\n")
+    try FileManager.default.createDirectory(atPath: scratch.join("root/etc"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: scratch.join("root/etc/unit"), withDestinationPath: scratch.join("canary"))
+    try FileManager.default.createSymbolicLink(atPath: scratch.join("root/var"), withDestinationPath: scratch.path)
+    let fs = try RootedFileSystem(root: scratch.join("root"))
+    #expect(throws: FileSystemError.self) { try fs.write(HostPath("/etc/unit")!, Array("x".utf8), mode: 0o644) }
+    #expect(throws: (any Error).self) { try fs.write(HostPath("/var/canary")!, Array("x".utf8), mode: 0o644) }
+    #expect(throws: (any Error).self) { try fs.read(HostPath("/etc/unit")!) }
+    #expect(try scratch.read("canary") == "untouched\n")
+  }
+
+  @Test func pathsCannotLeaveTheRoot() {
+    #expect(HostPath("/etc/../../shadow") == nil)
+    #expect(HostPath("etc/passwd") == nil)
+    #expect(HostPath("/etc/./passwd") == nil)
+    #expect(HostPath("/etc//passwd") == nil)
+    #expect(HostPath("/etc/systemd/")?.description == "/etc/systemd")
+    #expect(HostPath("/etc")?.appending("..") == nil)
+  }
+
+  @Test func aSecondRunLockIsBusy() throws {
+    let scratch = try ScratchDirectory()
+    let fs = try RootedFileSystem(root: scratch.path)
+    let state = HostPath("/var/lib/reconcile")!
+    let first = try RunLock(fs: fs, stateDirectory: state)
+    #expect(throws: RunLock.Busy.self) { try RunLock(fs: fs, stateDirectory: state) }
+    withExtendedLifetime(first) {}
+  }
+}

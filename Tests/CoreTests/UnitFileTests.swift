@@ -1,0 +1,70 @@
+import Core
+import Testing
+
+@Suite struct UnitFileTests {
+  @Test func parsesSectionsCommentsAndContinuations() throws {
+    let text = """
+      # comment
+      [Unit]
+      Description=A test \\
+        that continues
+      ; another comment
+      [Service]
+      ExecStart=/bin/true
+      Environment=A=1
+      Environment=
+      Environment=B=2
+      """
+    let unit = try UnitFile.parse(text, file: "x.service").get()
+    #expect(unit.value("Unit", "Description") == "A test  that continues")
+    #expect(unit.value("Service", "ExecStart") == "/bin/true")
+    #expect(unit.values("Service", "Environment") == ["B=2"])
+    #expect(unit.lastAssignment("Service", "ExecStart")?.line == 7)
+  }
+
+  @Test(arguments: [
+    ("ExecStart=/bin/true\n", 1, "outside of any"),
+    ("[Service]\nthis is not an assignment\n", 2, "expected Key=Value"),
+    ("[Service\nA=b\n", 1, "invalid section header"),
+    ("[Unit]\n=value\n", 2, "invalid key"),
+  ])
+  func reportsTheLineOfASyntaxError(text: String, line: Int, message: String) {
+    guard case .failure(let error) = UnitFile.parse(text) else {
+      Issue.record("parsed invalid text")
+      return
+    }
+    #expect(error.line == line)
+    #expect(error.message.contains(message))
+  }
+
+  @Test func mergedDropInsOverrideAndReset() throws {
+    let base = try UnitFile.parse("[Service]\nUser=a\nReadWritePaths=/x\n").get()
+    let dropIn = try UnitFile.parse("[Service]\nUser=b\nReadWritePaths=\nReadWritePaths=/y /z\n").get()
+    let merged = UnitFile.merged(base, dropIns: [dropIn])
+    #expect(merged.value("Service", "User") == "b")
+    #expect(merged.words("Service", "ReadWritePaths") == ["/y", "/z"])
+  }
+}
+
+@Suite struct UnitNameTests {
+  @Test(arguments: ["report.timer", "status-email@.service", "status-email@bitcoind.service", "a-b_c:d.path", "x\\x2dy.mount"])
+  func acceptsValidNames(name: String) {
+    #expect(UnitName(name) != nil)
+  }
+
+  @Test(arguments: ["", "report", "report.exe", "../etc/shadow.service", "a/b.service", "a@b@c.service", "@.service", ".hidden.service", "é.service", String(repeating: "a", count: 250) + ".service", "a b.service", "a\n.service"])
+  func refusesInvalidNames(name: String) {
+    #expect(UnitName(name) == nil)
+    #expect(UnitName.problem(with: name) != nil)
+  }
+
+  @Test func knowsTemplatesInstancesAndTriggers() throws {
+    let instance = try #require(UnitName("status-email@bitcoind.service"))
+    #expect(instance.isInstance)
+    #expect(instance.template?.rawValue == "status-email@.service")
+    #expect(instance.instance == "bitcoind")
+    #expect(UnitName("status-email@.service")?.isTemplate == true)
+    #expect(UnitName("report.timer")?.defaultTriggered?.rawValue == "report.service")
+    #expect(UnitName("report.service")?.isTrigger == false)
+  }
+}

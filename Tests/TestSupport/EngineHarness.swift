@@ -1,0 +1,53 @@
+import Core
+
+/// Runs the engine in-process against a scratch root, as `reconcile plan/apply --root` does.
+public struct EngineHarness {
+  public let engine: Engine
+  public let repository: String
+  public let host: String
+  public let root: String
+  public let stateDirectory = HostPath("/var/lib/reconcile")!
+
+  public init(plugins: [any Plugin], repository: String, host: String, root: String) {
+    engine = Engine(plugins: plugins)
+    self.repository = repository
+    self.host = host
+    self.root = root
+  }
+
+  /// The rooted file system of the scratch root.
+  public func fileSystem() throws -> RootedFileSystem { try RootedFileSystem(root: root) }
+
+  /// Loads the host; throws the diagnostics when the repository has errors.
+  public func load() throws -> Engine.LoadedHost {
+    var diagnostics = Diagnostics()
+    guard let loaded = engine.load(tree: DirectoryTree(path: repository), host: host, diagnostics: &diagnostics) else {
+      throw DiagnosticsError(diagnostics)
+    }
+    return loaded
+  }
+
+  /// The plan against the root.
+  public func plan() throws -> Plan {
+    let fs = try fileSystem()
+    let ledger = try Ledger.load(from: fs, stateDirectory: stateDirectory)
+    return try engine.plan(try load(), host: offlineHost(fs), ledger: ledger)
+  }
+
+  /// Plans and applies; returns the plan, the report and how many writes the apply made.
+  @discardableResult
+  public func apply() throws -> (plan: Plan, report: ApplyReport, writes: Int) {
+    let fs = try fileSystem()
+    let previous = try Ledger.load(from: fs, stateDirectory: stateDirectory)
+    let host = offlineHost(fs)
+    let plan = try engine.plan(try load(), host: host, ledger: previous)
+    var ledger = previous
+    let report = engine.apply(plan, host: host, ledger: &ledger)
+    try ledger.store(in: fs, stateDirectory: stateDirectory, previous: previous)
+    return (plan, report, fs.counters.writes)
+  }
+
+  private func offlineHost(_ fs: RootedFileSystem) -> Host {
+    Host(fs: fs, facts: HostFacts(name: host, live: false, liveUnavailableReason: nil, stateDirectory: stateDirectory))
+  }
+}
