@@ -48,14 +48,21 @@ public struct AccountFiles: Sendable {
   /// TODO: read through Core's rooted host filesystem layer once it exists.
   public func read(_ file: String) throws(AccountFileError) -> [UInt8]? {
     let components = file.split(separator: "/").map(String.init)
-    let directory = components.dropLast().joined(separator: "/")
     let tree = DirectoryTree(path: root)
     do {
-      guard let entries = try tree.entries(of: directory),
-        let entry = entries.first(where: { $0.name == components.last })
-      else { return nil }
-      guard entry.kind == .file || entry.kind == .executable else {
-        throw AccountFileError(root: root, file: file, reason: "it is a \(entry.kind), not a regular file")
+      // Look each component up in its parent first: a missing one means no file, a symlink or
+      // anything else unexpected is refused rather than read as "missing".
+      for depth in components.indices {
+        let parent = components[..<depth].joined(separator: "/")
+        guard let entry = try tree.entries(of: parent)?.first(where: { $0.name == components[depth] })
+        else { return nil }
+        let last = depth == components.count - 1
+        let expected: Set<TreeEntry.Kind> = last ? [.file, .executable] : [.directory]
+        guard expected.contains(entry.kind) else {
+          let path = "/" + components[...depth].joined(separator: "/")
+          throw AccountFileError(root: root, file: file,
+            reason: "\(path) is a \(entry.kind), not a \(last ? "regular file" : "directory")")
+        }
       }
       return try tree.contents(of: components.joined(separator: "/"), limit: Self.sizeLimit)
     } catch let error as AccountFileError {

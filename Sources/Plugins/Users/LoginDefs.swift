@@ -36,6 +36,7 @@ public struct LoginDefs: Sendable, Hashable {
       let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
       let key = String(parts[0])
       let value = parts.count > 1 ? String(parts[1].trimmingBlanks()) : ""
+      // parts[1] starts after the first blank; the rest of the separating blanks are trimmed.
       let position = SourcePosition(file: file, line: index + 1, column: raw.count - line.count + 1)
       if defaults[key] != nil, number(value) == nil {
         problems.append(.error("\(key) is '\(value)', not a number; using \(defaults[key]!)",
@@ -78,7 +79,7 @@ public struct LoginDefs: Sendable, Hashable {
 
 extension Substring {
   fileprivate func trimmingBlanks() -> Substring {
-    var s = self
+    var s = self.drop { $0 == " " || $0 == "\t" }
     while let last = s.last, last == " " || last == "\t" || last == "\r" { s.removeLast() }
     return s
   }
