@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+
 @testable import Users
 
 @Suite("Reading the account files")
@@ -36,7 +37,8 @@ struct AccountFilesTests {
     let root = try ScratchRoot()
     defer { root.remove() }
     let hash = "$y$j9T$abcdefghijklmnop$0123456789abcdefghijklmnopqrstuvwxyzABCDE"
-    try root.append("shadow", "alice:\(hash):20000:0:99999:7:::\nbob:!\(hash):20000:0:99999:7::1:\n")
+    try root.append(
+      "shadow", "alice:\(hash):20000:0:99999:7:::\nbob:!\(hash):20000:0:99999:7::1:\n")
     try root.append("shadow", "carol:\(hash):20000\n")
     let shadow = try AccountFiles(root: root.path).shadow()
 
@@ -52,7 +54,8 @@ struct AccountFilesTests {
 
     // The malformed line is reported by position, and no message quotes the hash.
     #expect(shadow.problems.count == 1)
-    #expect(shadow.problems.first?.position == SourcePosition(file: "/etc/shadow", line: 23, column: 1))
+    #expect(
+      shadow.problems.first?.position == SourcePosition(file: "/etc/shadow", line: 23, column: 1))
     let everything = "\(shadow)" + shadow.problems.map(\.description).joined()
     #expect(!everything.contains("abcdefghijklmnop"))
   }
@@ -66,13 +69,14 @@ struct AccountFilesTests {
     let accounts = try AccountFiles(root: root.path).read()
 
     let messages = accounts.problems.map(\.description)
-    #expect(messages == [
-      "/etc/passwd:21:7: error: the UID '12a' is not a number from 0 to 4294967295",
-      "/etc/passwd:22:1: error: line has 3 fields where /etc/passwd has 7 "
-        + "(NAME:PASSWORD:UID:GID:COMMENT:HOME:SHELL)",
-      "/etc/passwd:24:1: error: 'root' is listed again; its first line is 1",
-      "/etc/group:43:8: error: the GID '4294967296' is not a number from 0 to 4294967295",
-    ])
+    #expect(
+      messages == [
+        "/etc/passwd:21:7: error: the UID '12a' is not a number from 0 to 4294967295",
+        "/etc/passwd:22:1: error: line has 3 fields where /etc/passwd has 7 "
+          + "(NAME:PASSWORD:UID:GID:COMMENT:HOME:SHELL)",
+        "/etc/passwd:24:1: error: 'root' is listed again; its first line is 1",
+        "/etc/group:43:8: error: the GID '4294967296' is not a number from 0 to 4294967295",
+      ])
     #expect(accounts.passwd.entries.count == 20)
     #expect(accounts.passwd.entry(named: "root")?.uid == 0)
     // Lossless: the bad lines are still in the text.
@@ -94,9 +98,10 @@ struct AccountFilesTests {
     #expect(defs.systemUIDs == 200...499)
     #expect(defs.systemGIDs == 100...999)
     let lastLine = try root.read("login.defs").filter { $0 == "\n" }.count
-    #expect(defs.problems.map(\.description) == [
-      "/etc/login.defs:\(lastLine):1: error: SYS_GID_MAX is 'many', not a number; using 999"
-    ])
+    #expect(
+      defs.problems.map(\.description) == [
+        "/etc/login.defs:\(lastLine):1: error: SYS_GID_MAX is 'many', not a number; using 999"
+      ])
 
     try FileManager.default.removeItem(atPath: root.path + "/etc/login.defs")
     #expect(try AccountFiles(root: root.path).loginDefs() == .debianDefaults)
@@ -112,14 +117,16 @@ struct AccountFilesTests {
     #expect {
       try AccountFiles(root: root.path).shadow()
     } throws: { error in
-      "\(error)" == "could not read \(root.path)/etc/shadow: /etc/shadow is a symlink, not a regular file"
+      "\(error)"
+        == "could not read \(root.path)/etc/shadow: /etc/shadow is a symlink, not a regular file"
     }
 
     // A symlinked /etc directory is refused too.
     let other = try ScratchRoot(empty: true)
     defer { other.remove() }
     try FileManager.default.removeItem(atPath: other.path + "/etc")
-    try FileManager.default.createSymbolicLink(atPath: other.path + "/etc", withDestinationPath: "/etc")
+    try FileManager.default.createSymbolicLink(
+      atPath: other.path + "/etc", withDestinationPath: "/etc")
     #expect {
       try AccountFiles(root: other.path).passwd()
     } throws: { error in

@@ -26,7 +26,8 @@ struct ScratchRoot {
     var buffer = Array(template.utf8CString)
     guard mkdtemp(&buffer) != nil else { throw CocoaError(.fileWriteUnknown) }
     path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    try FileManager.default.createDirectory(atPath: path + "/etc", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: path + "/etc", withIntermediateDirectories: true)
   }
 
   /// A root seeded with the fixture files, their owners and modes, and the home directories
@@ -73,7 +74,8 @@ struct ScratchRoot {
 
   /// Replaces `/etc/NAME` (keeping owner and mode) with `text`.
   func write(_ name: String, _ text: String) throws {
-    let handle = try Descriptor.open("\(path)/etc/\(name)", flags: O_WRONLY | O_TRUNC | O_CREAT, mode: 0o644)
+    let handle = try Descriptor.open(
+      "\(path)/etc/\(name)", flags: O_WRONLY | O_TRUNC | O_CREAT, mode: 0o644)
     try handle.writeAll(Array(text.utf8))
   }
 

@@ -39,7 +39,8 @@ public struct SubordinateIDFile: Sendable {
 
   /// An empty file that does not exist.
   public static func missing(_ file: String) -> SubordinateIDFile {
-    SubordinateIDFile(file: file, exists: false, records: [], problems: [], lines: [],
+    SubordinateIDFile(
+      file: file, exists: false, records: [], problems: [], lines: [],
       endsWithNewline: true)
   }
 
@@ -59,14 +60,19 @@ public struct SubordinateIDFile: Sendable {
       let fields = line.split(separator: ":", omittingEmptySubsequences: false)
       func problem(_ message: String, field: Int) {
         let column = fields[..<min(field, fields.count)].reduce(1) { $0 + $1.count + 1 }
-        problems.append(.error(message, at: SourcePosition(file: file, line: number, column: column),
-          code: "malformed-subid-line"))
+        problems.append(
+          .error(
+            message, at: SourcePosition(file: file, line: number, column: column),
+            code: "malformed-subid-line"))
       }
       guard fields.count == 3 else {
         problem("line has \(fields.count) fields where \(file) has 3 (OWNER:START:COUNT)", field: 0)
         continue
       }
-      guard !fields[0].isEmpty else { problem("the owner is empty", field: 0); continue }
+      guard !fields[0].isEmpty else {
+        problem("the owner is empty", field: 0)
+        continue
+      }
       guard let start = decimal(fields[1]) else {
         problem("the start '\(fields[1])' is not a number from 0 to 4294967295", field: 1)
         continue
@@ -81,13 +87,15 @@ public struct SubordinateIDFile: Sendable {
         continue
       }
       if let other = records.first(where: { $0.range.overlaps(range) }) {
-        problems.append(.warning(
-          "\(range) overlaps \(other.range) on line \(other.line)",
-          at: SourcePosition(file: file, line: number, column: 1), code: "overlapping-subids"))
+        problems.append(
+          .warning(
+            "\(range) overlaps \(other.range) on line \(other.line)",
+            at: SourcePosition(file: file, line: number, column: 1), code: "overlapping-subids"))
       }
       records.append(Record(line: number, range: range))
     }
-    return SubordinateIDFile(file: file, exists: true, records: records, problems: problems,
+    return SubordinateIDFile(
+      file: file, exists: true, records: records, problems: problems,
       lines: lines, endsWithNewline: endsWithNewline)
   }
 

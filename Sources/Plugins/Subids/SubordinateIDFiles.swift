@@ -23,10 +23,12 @@ public struct SubordinateIDFiles: Sendable {
         return .missing(file)
       }
       guard entry.kind == .file || entry.kind == .executable else {
-        throw SubordinateIDFileError(root: root, file: file,
+        throw SubordinateIDFileError(
+          root: root, file: file,
           reason: "it is a \(entry.kind), not a regular file")
       }
-      return SubordinateIDFile.parse(try tree.contents(of: "etc/\(name)", limit: 16 << 20),
+      return SubordinateIDFile.parse(
+        try tree.contents(of: "etc/\(name)", limit: 16 << 20),
         file: file)
     } catch let error as SubordinateIDFileError {
       throw error

@@ -90,14 +90,16 @@ public struct SubordinateRangeAllocator: Sendable {
   public func allocate(_ requests: [Request]) throws(SubordinateAllocationError) -> [Allocation] {
     var problems: [SubordinateAllocationError.Problem] = []
     var occupants = existing.map {
-      Occupant(start: UInt64($0.start), end: $0.end,
+      Occupant(
+        start: UInt64($0.start), end: $0.end,
         owner: "\($0.owner)'s range \(Self.span($0.start, $0.end)) in \(file)")
     }
     occupants += realIDs.map { name, id in
       Occupant(start: UInt64(id), end: UInt64(id) + 1, owner: "the real ID \(id) of '\(name)'")
     }
     occupants += Self.systemdRanges.map {
-      Occupant(start: UInt64($0.start), end: UInt64($0.start) + UInt64($0.count),
+      Occupant(
+        start: UInt64($0.start), end: UInt64($0.start) + UInt64($0.count),
         owner: "\($0.owner) \(Self.span($0.start, UInt64($0.start) + UInt64($0.count)))")
     }
 
@@ -105,8 +107,11 @@ public struct SubordinateRangeAllocator: Sendable {
     var pending: [Request] = []
     for request in requests.sorted(by: { $0.user < $1.user }) {
       guard seen.insert(request.user).inserted else {
-        problems.append(.init(user: request.user, message: "'\(request.user)' asks for "
-          + "subordinate IDs in \(file) more than once"))
+        problems.append(
+          .init(
+            user: request.user,
+            message: "'\(request.user)' asks for "
+              + "subordinate IDs in \(file) more than once"))
         continue
       }
       pending.append(request)
@@ -128,8 +133,10 @@ public struct SubordinateRangeAllocator: Sendable {
           problems.append(.init(user: request.user, message: problem))
         } else {
           allocations.append(Allocation(user: request.user, ranges: [range], isNew: true))
-          occupants.append(Occupant(start: UInt64(start), end: range.end,
-            owner: "\(request.user)'s declared range \(Self.span(start, range.end))"))
+          occupants.append(
+            Occupant(
+              start: UInt64(start), end: range.end,
+              owner: "\(request.user)'s declared range \(Self.span(start, range.end))"))
         }
       } else {
         counted.append(request)
@@ -138,20 +145,28 @@ public struct SubordinateRangeAllocator: Sendable {
 
     for request in counted {
       guard request.count > 0 else {
-        problems.append(.init(user: request.user, message: "'\(request.user)' asks for 0 "
-          + "subordinate IDs; the count must be at least 1"))
+        problems.append(
+          .init(
+            user: request.user,
+            message: "'\(request.user)' asks for 0 "
+              + "subordinate IDs; the count must be at least 1"))
         continue
       }
       guard let start = firstFit(request.count, occupants) else {
-        problems.append(.init(user: request.user, message: "there is no free range of "
-          + "\(request.count) IDs for '\(request.user)' in \(file) between \(floor) and "
-          + "\(ceiling - 1)"))
+        problems.append(
+          .init(
+            user: request.user,
+            message: "there is no free range of "
+              + "\(request.count) IDs for '\(request.user)' in \(file) between \(floor) and "
+              + "\(ceiling - 1)"))
         continue
       }
       let range = SubordinateRange(owner: request.user, start: start, count: request.count)
       allocations.append(Allocation(user: request.user, ranges: [range], isNew: true))
-      occupants.append(Occupant(start: UInt64(start), end: range.end,
-        owner: "\(request.user)'s new range \(Self.span(start, range.end))"))
+      occupants.append(
+        Occupant(
+          start: UInt64(start), end: range.end,
+          owner: "\(request.user)'s new range \(Self.span(start, range.end))"))
     }
 
     guard problems.isEmpty else { throw SubordinateAllocationError(problems: problems) }

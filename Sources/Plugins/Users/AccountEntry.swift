@@ -42,7 +42,8 @@ extension AccountFieldError {
     guard !text.isEmpty, text.utf8.count <= 10, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
       let value = UInt64(text), value <= UInt64(UInt32.max)
     else {
-      throw AccountFieldError(field: index, "the \(what) '\(text)' is not a number from 0 to 4294967295")
+      throw AccountFieldError(
+        field: index, "the \(what) '\(text)' is not a number from 0 to 4294967295")
     }
     return UInt32(value)
   }

@@ -54,13 +54,15 @@ public struct AccountFiles: Sendable {
       // anything else unexpected is refused rather than read as "missing".
       for depth in components.indices {
         let parent = components[..<depth].joined(separator: "/")
-        guard let entry = try tree.entries(of: parent)?.first(where: { $0.name == components[depth] })
+        guard
+          let entry = try tree.entries(of: parent)?.first(where: { $0.name == components[depth] })
         else { return nil }
         let last = depth == components.count - 1
         let expected: Set<TreeEntry.Kind> = last ? [.file, .executable] : [.directory]
         guard expected.contains(entry.kind) else {
           let path = "/" + components[...depth].joined(separator: "/")
-          throw AccountFileError(root: root, file: file,
+          throw AccountFileError(
+            root: root, file: file,
             reason: "\(path) is a \(entry.kind), not a \(last ? "regular file" : "directory")")
         }
       }

@@ -39,7 +39,8 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
 
   /// An empty table for a file that does not exist.
   public static var missing: AccountTable {
-    AccountTable(exists: false, records: [], problems: [], lines: Entry.isSecret ? nil : [],
+    AccountTable(
+      exists: false, records: [], problems: [], lines: Entry.isSecret ? nil : [],
       endsWithNewline: true)
   }
 
@@ -56,8 +57,10 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
       decoded = valid
     } else {
       decoded = String(decoding: bytes, as: UTF8.self)
-      problems.append(.error("\(file) is not valid UTF-8", at: SourcePosition(file: file),
-        code: "account-file-encoding"))
+      problems.append(
+        .error(
+          "\(file) is not valid UTF-8", at: SourcePosition(file: file),
+          code: "account-file-encoding"))
     }
     var lines = decoded.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let endsWithNewline = lines.last == ""
@@ -69,30 +72,37 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
       let number = index + 1
       let fields = line.split(separator: ":", omittingEmptySubsequences: false)
       guard fields.count == Entry.fieldCount else {
-        problems.append(.error(
-          "line has \(fields.count) field\(fields.count == 1 ? "" : "s") where \(file) has "
-            + "\(Entry.fieldCount) (\(Entry.layout))",
-          at: SourcePosition(file: file, line: number, column: 1), code: "malformed-account-line"))
+        problems.append(
+          .error(
+            "line has \(fields.count) field\(fields.count == 1 ? "" : "s") where \(file) has "
+              + "\(Entry.fieldCount) (\(Entry.layout))",
+            at: SourcePosition(file: file, line: number, column: 1), code: "malformed-account-line")
+        )
         continue
       }
       do {
         let entry = try Entry(fields: fields)
         if let first = firstLine[entry.name] {
-          problems.append(.error(
-            "'\(entry.name)' is listed again; its first line is \(first)",
-            at: SourcePosition(file: file, line: number, column: 1), code: "duplicate-account-name"))
+          problems.append(
+            .error(
+              "'\(entry.name)' is listed again; its first line is \(first)",
+              at: SourcePosition(file: file, line: number, column: 1),
+              code: "duplicate-account-name"))
           continue
         }
         firstLine[entry.name] = number
         records.append(Record(line: number, entry: entry))
       } catch {
         let column = fields[..<error.field].reduce(1) { $0 + $1.count + 1 }
-        problems.append(.error(error.message,
-          at: SourcePosition(file: file, line: number, column: column),
-          code: "malformed-account-line"))
+        problems.append(
+          .error(
+            error.message,
+            at: SourcePosition(file: file, line: number, column: column),
+            code: "malformed-account-line"))
       }
     }
-    return AccountTable(exists: true, records: records, problems: problems,
+    return AccountTable(
+      exists: true, records: records, problems: problems,
       lines: Entry.isSecret ? nil : lines, endsWithNewline: endsWithNewline)
   }
 }

@@ -39,8 +39,10 @@ public struct LoginDefs: Sendable, Hashable {
       // parts[1] starts after the first blank; the rest of the separating blanks are trimmed.
       let position = SourcePosition(file: file, line: index + 1, column: raw.count - line.count + 1)
       if defaults[key] != nil, number(value) == nil {
-        problems.append(.error("\(key) is '\(value)', not a number; using \(defaults[key]!)",
-          at: position, code: "malformed-login-defs"))
+        problems.append(
+          .error(
+            "\(key) is '\(value)', not a number; using \(defaults[key]!)",
+            at: position, code: "malformed-login-defs"))
         continue
       }
       settings[key] = value

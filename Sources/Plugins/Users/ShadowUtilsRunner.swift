@@ -24,7 +24,8 @@ public struct ShadowUtilsRunner: Sendable {
     }
     let stderr = String(decoding: result.stderr, as: UTF8.self)
     if result.timedOut {
-      throw ShadowUtilsError(command: command, status: nil, stderr: stderr,
+      throw ShadowUtilsError(
+        command: command, status: nil, stderr: stderr,
         reason: "it did not finish within \(Int(timeout)) seconds and was killed")
     }
     guard result.status == 0 else {

@@ -34,11 +34,15 @@ func temporarySpawn(_ argv: [String], environment: [String], timeout: Double) th
   guard pipe(&outPipe) == 0 else { throw SpawnError(call: "pipe", code: errno) }
   guard pipe(&errPipe) == 0 else {
     let code = errno
-    close(outPipe[0]); close(outPipe[1])
+    close(outPipe[0])
+    close(outPipe[1])
     throw SpawnError(call: "pipe", code: code)
   }
   for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-  defer { close(outPipe[0]); close(errPipe[0]) }
+  defer {
+    close(outPipe[0])
+    close(errPipe[0])
+  }
 
   var actions = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
