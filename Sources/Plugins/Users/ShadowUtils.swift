@@ -11,6 +11,11 @@
 /// inside it. gpasswd has only `--root` (`-Q`), so memberships go through `usermod -a -G` and
 /// `usermod -r -G`, which update `/etc/group` and `/etc/gshadow` the same way.
 /// Every name follows `--`, so nothing after it is read as an option.
+///
+/// Locking, as seen with strace on Debian 12: on `/` the tools take glibc's `lckpwdf` lock
+/// (`fcntl(F_SETLKW)` on `/etc/.pwd.lock`); with `--prefix` they take only the per-file link
+/// locks `ROOT/etc/passwd.lock`, `group.lock`, `shadow.lock`, `gshadow.lock` (and
+/// `subuid.lock`/`subgid.lock`), so anything else writing an offline root must honour those.
 public struct ShadowUtils: Sendable {
   /// The host root, absolute; `/` for the live host.
   public let root: String
