@@ -1,0 +1,146 @@
+import Core
+import Foundation
+import Testing
+
+@testable import Users
+
+@Suite("Reading the account files")
+struct AccountFilesTests {
+  @Test("Debian 12's files parse completely, with nothing lost")
+  func debianFiles() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    let accounts = try AccountFiles(root: root.path).read()
+
+    #expect(accounts.problems.isEmpty, "\(accounts.problems)")
+    #expect(accounts.passwd.entries.count == 20)
+    #expect(accounts.passwd.entry(named: "root")?.uid == 0)
+    #expect(accounts.passwd.entry(named: "nobody")?.uid == 65534)
+    #expect(accounts.passwd.entry(named: "list")?.comment == "Mailing List Manager")
+    #expect(accounts.group.entry(named: "debian-tor")?.gid == 107)
+    #expect(accounts.gshadow.entry(named: "debian-tor")?.members == [])
+    #expect(accounts.shadow.entries.count == accounts.passwd.entries.count)
+
+    // The tables give back the files byte for byte, and each entry renders its own line.
+    #expect(accounts.passwd.text == (try root.read("passwd")))
+    #expect(accounts.group.text == (try root.read("group")))
+    for record in accounts.passwd.records {
+      #expect(record.entry.line == accounts.passwd.lines?[record.line - 1])
+    }
+    for record in accounts.group.records {
+      #expect(record.entry.line == accounts.group.lines?[record.line - 1])
+    }
+  }
+
+  @Test("Shadow keeps lock state but no password text")
+  func shadowSecrets() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    let hash = "$y$j9T$abcdefghijklmnop$0123456789abcdefghijklmnopqrstuvwxyzABCDE"
+    try root.append(
+      "shadow", "alice:\(hash):20000:0:99999:7:::\nbob:!\(hash):20000:0:99999:7::1:\n")
+    try root.append("shadow", "carol:\(hash):20000\n")
+    let shadow = try AccountFiles(root: root.path).shadow()
+
+    #expect(shadow.lines == nil)
+    #expect(shadow.text == nil)
+    let alice = try #require(shadow.entry(named: "alice"))
+    #expect(alice.hasPassword && !alice.passwordLocked && !alice.isLocked)
+    let bob = try #require(shadow.entry(named: "bob"))
+    #expect(bob.passwordLocked && bob.isLocked && bob.expirationDay == 1)
+    let messagebus = try #require(shadow.entry(named: "messagebus"))  // "!" on Debian
+    #expect(messagebus.passwordLocked && !messagebus.hasPassword && !messagebus.isLocked)
+    #expect(shadow.entry(named: "root")?.passwordLocked == false)
+
+    // The malformed line is reported by position, and no message quotes the hash.
+    #expect(shadow.problems.count == 1)
+    #expect(
+      shadow.problems.first?.position == SourcePosition(file: "/etc/shadow", line: 23, column: 1))
+    let everything = "\(shadow)" + shadow.problems.map(\.description).joined()
+    #expect(!everything.contains("abcdefghijklmnop"))
+  }
+
+  @Test("A malformed line is reported with file, line and column, and the rest still parses")
+  func malformedLines() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    try root.append("passwd", "bad:x:12a:1::/:/bin/sh\nshort:x:1\n\nroot:x:5:5::/:/bin/sh\n")
+    try root.append("group", "huge:x:4294967296:\n")
+    let accounts = try AccountFiles(root: root.path).read()
+
+    let messages = accounts.problems.map(\.description)
+    #expect(
+      messages == [
+        "/etc/passwd:21:7: error: the UID '12a' is not a number from 0 to 4294967295",
+        "/etc/passwd:22:1: error: line has 3 fields where /etc/passwd has 7 "
+          + "(NAME:PASSWORD:UID:GID:COMMENT:HOME:SHELL)",
+        "/etc/passwd:24:1: error: 'root' is listed again; its first line is 1",
+        "/etc/group:43:8: error: the GID '4294967296' is not a number from 0 to 4294967295",
+      ])
+    #expect(accounts.passwd.entries.count == 20)
+    #expect(accounts.passwd.entry(named: "root")?.uid == 0)
+    // Lossless: the bad lines are still in the text.
+    #expect(accounts.passwd.text == (try root.read("passwd")))
+  }
+
+  @Test("login.defs gives its ranges, and Debian's defaults where a key is absent")
+  func loginDefs() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    var defs = try AccountFiles(root: root.path).loginDefs()
+    #expect(defs.problems.isEmpty)
+    #expect(defs.systemUIDs == 100...999)  // commented out in Debian's file
+    #expect(defs.regularUIDs == 1000...60000)
+    #expect(defs.regularGIDs == 1000...60000)
+
+    try root.append("login.defs", "SYS_UID_MIN\t200\n  SYS_UID_MAX 0x1F3  \nSYS_GID_MAX many\n")
+    defs = try AccountFiles(root: root.path).loginDefs()
+    #expect(defs.systemUIDs == 200...499)
+    #expect(defs.systemGIDs == 100...999)
+    let lastLine = try root.read("login.defs").filter { $0 == "\n" }.count
+    #expect(
+      defs.problems.map(\.description) == [
+        "/etc/login.defs:\(lastLine):1: error: SYS_GID_MAX is 'many', not a number; using 999"
+      ])
+
+    try FileManager.default.removeItem(atPath: root.path + "/etc/login.defs")
+    #expect(try AccountFiles(root: root.path).loginDefs() == .debianDefaults)
+  }
+
+  @Test("A symlinked account file is refused, not followed")
+  func symlinkRefused() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    try FileManager.default.removeItem(atPath: root.path + "/etc/shadow")
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/shadow", withDestinationPath: "/etc/shadow")
+    #expect {
+      try AccountFiles(root: root.path).shadow()
+    } throws: { error in
+      "\(error)"
+        == "could not read \(root.path)/etc/shadow: /etc/shadow is a symlink, not a regular file"
+    }
+
+    // A symlinked /etc directory is refused too.
+    let other = try ScratchRoot(empty: true)
+    defer { other.remove() }
+    try FileManager.default.removeItem(atPath: other.path + "/etc")
+    try FileManager.default.createSymbolicLink(
+      atPath: other.path + "/etc", withDestinationPath: "/etc")
+    #expect {
+      try AccountFiles(root: other.path).passwd()
+    } throws: { error in
+      "\(error)" == "could not read \(other.path)/etc/passwd: /etc is a symlink, not a directory"
+    }
+  }
+
+  @Test("Missing files read as empty tables")
+  func missingFiles() throws {
+    let root = try ScratchRoot(empty: true)
+    defer { root.remove() }
+    let accounts = try AccountFiles(root: root.path).read()
+    #expect(!accounts.passwd.exists && accounts.passwd.entries.isEmpty)
+    #expect(!accounts.gshadow.exists)
+    #expect(accounts.loginDefs == .debianDefaults)
+  }
+}
