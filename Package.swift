@@ -38,6 +38,7 @@ let package = Package(
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls"]),
   ],
   swiftLanguageModes: [.v6]
 )
