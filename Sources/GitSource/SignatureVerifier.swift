@@ -69,9 +69,10 @@ public struct SignatureVerifier: Sendable {
   }
 
   /// Checks the signature of `commit` in the mirror. Throws only when the check itself
-  /// could not run (the commit is missing, ssh-keygen cannot be started); every property of
-  /// the commit is a verdict.
+  /// could not run (the allowed signers file is missing or not protected, the commit is
+  /// missing, ssh-keygen cannot be started); every property of the commit is a verdict.
   public func verify(_ commit: ObjectID, in mirror: GitMirror) throws -> SignatureVerdict {
+    try checkAllowedSigners()
     let extracted: (signature: [UInt8], payload: [UInt8])?
     do {
       extracted = try mirror.repository.signature(of: commit)
@@ -115,6 +116,29 @@ public struct SignatureVerifier: Sendable {
       return .bad(commit: commit, detail: said)
     }
     return .valid(commit: commit, principal: principal)
+  }
+
+  /// Makes sure the allowed signers file exists, is a regular file of the running user's
+  /// and cannot be written by anyone else: without this, a missing file would read as
+  /// "unknown key" for every commit, and a writable one would let anybody add a signer.
+  /// `stat(2)`
+  public func checkAllowedSigners() throws {
+    let slash = allowedSigners.lastIndex(of: "/")
+    let directory = slash.map { String(allowedSigners[..<$0]) } ?? "."
+    let name =
+      slash.map { String(allowedSigners[allowedSigners.index(after: $0)...]) }
+      ?? allowedSigners
+    let contents: [UInt8]?
+    do {
+      contents = try StateFile.read(name, in: directory.isEmpty ? "/" : directory, limit: 1 << 20)
+    } catch let error as StateFileError {
+      throw error
+    } catch {
+      throw StateFileError(path: allowedSigners, reason: "cannot be read: \(error)")
+    }
+    guard contents != nil else {
+      throw StateFileError(path: allowedSigners, reason: "does not exist")
+    }
   }
 
   private func run(_ arguments: [String], input: [UInt8]? = nil) throws -> SubprocessResult {

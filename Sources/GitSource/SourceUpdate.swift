@@ -74,6 +74,7 @@ public struct SourceUpdate: Sendable, Equatable {
       return SourceUpdate(
         previous: lastApplied, commit: tip, newCommits: newCommits, verdicts: [])
     }
+    try verifier.checkAllowedSigners()
     var verdicts: [SignatureVerdict] = []
     for commit in newCommits {
       let verdict = try verifier.verify(commit, in: mirror)

@@ -125,6 +125,17 @@ struct GitMirrorTests {
     #expect(try GitTree(mirror: mirror, commit: tip).contents(of: "a", limit: 10) == [49])
   }
 
+  @Test("a local remote owned by another user fetches (libgit2 runs nothing from it)")
+  func remoteOwnedByAnotherUser() throws {
+    let scratch = try Scratch()
+    let remote = try Remote(in: scratch)
+    let tip = try remote.commit("One", files: ["a": "1"], signer: nil)
+    try sh("chown -R nobody '\(remote.path)'")
+    let mirror = try GitMirror(
+      stateDirectory: try scratch.sub("state"), url: remote.path, branch: "main")
+    #expect(try mirror.fetch().tip == tip)
+  }
+
   @Test("a branch the remote does not have is a clear error")
   func missingBranch() throws {
     let scratch = try Scratch()

@@ -68,7 +68,10 @@ struct TrustTests {
     let second = try f.remote.commit("Main work", files: ["hosts/b.yaml": "b\n"], signer: f.alice)
     let merge = try f.remote.merge("side", signer: f.alice)
 
+    let started = monotonic()
     let update = try f.update(from: first)
+    let perCommit = (monotonic() - started) * 1000 / 3
+    print("fetch and verification of 3 signed commits: \(perCommit) ms per commit")
     #expect(update.previous == first)
     #expect(update.commit == merge)
     #expect(Set(update.newCommits) == [side, second, merge])
@@ -227,6 +230,27 @@ struct TrustTests {
     } throws: { error in
       (error as? TrustError)?.kind == .rewritten
         && (error as? TrustError)?.lastAppliedKnown == false
+    }
+  }
+
+  @Test("a missing or writable allowed signers file stops verification instead of judging")
+  func unprotectedAllowedSigners() throws {
+    let f = try TrustFixture()
+    let tip = try f.remote.commit("One", files: ["a": "1"], signer: f.alice)
+    let mirror = try f.mirror()
+    _ = try mirror.fetch()
+    let file = try #require(f.policy.verifier).allowedSigners
+    try sh("chmod 666 '\(file)'")
+    #expect {
+      _ = try SourceUpdate.verify(mirror: mirror, lastApplied: nil, tip: tip, policy: f.policy)
+    } throws: { error in
+      (error as? StateFileError)?.path == file
+    }
+    try sh("rm '\(file)'")
+    #expect {
+      _ = try SourceUpdate.verify(mirror: mirror, lastApplied: nil, tip: tip, policy: f.policy)
+    } throws: { error in
+      String(describing: error) == "\(file) does not exist"
     }
   }
 
