@@ -39,6 +39,7 @@ let package = Package(
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls"]),
   ],
   swiftLanguageModes: [.v6]
 )
