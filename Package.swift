@@ -37,6 +37,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport"),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
+    .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
