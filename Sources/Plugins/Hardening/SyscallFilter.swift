@@ -86,7 +86,7 @@ public struct SyscallFilter: Sendable, Hashable {
   /// Every call libseccomp knows by name, on any architecture: the members of the groups and
   /// the native calls. A name outside it is ignored, as systemd ignores names libseccomp cannot
   /// resolve.
-  static let known: Set<String> = native.union(groups["@known"] ?? [])
+  static let known: Set<String> = native.union(groups.values.joined().filter { !$0.hasPrefix("@") })
 
   /// The errno after `:` (`EPERM`, `13`, or `kill`, which systemd stores as `INT_MAX - 1`); nil
   /// when systemd would reject it (`seccomp_parse_errno_or_action()`). Only its sign matters
