@@ -43,7 +43,9 @@ extension HardeningProfile {
       Directive("SystemCallFilter", "@system-service"),
       Directive("SystemCallFilter", "~@privileged @resources"),
       Directive("UMask", "0077"),
-    ], name: "moderate")
+    ], name: "moderate",
+    summary: "For daemons that write only their own state directories: read-only OS, no devices, "
+      + "only @system-service system calls on the native ABI, IP and local sockets only.")
 
   /// For a non-root service that needs no capabilities and talks to the network only on
   /// loopback: no capabilities, private users and mounts, only localhost IP traffic.
@@ -59,7 +61,9 @@ extension HardeningProfile {
       Directive("DevicePolicy", "closed"),
       Directive("IPAddressDeny", "any"),
       Directive("IPAddressAllow", "localhost"),
-    ], name: "strict")
+    ], name: "strict",
+    summary: "For non-root services that need no capabilities and use the network only on "
+      + "loopback: no capabilities, private users and mounts, only localhost IP traffic.")
 
   /// For a job that needs no network at all: `strict` plus a private network and local
   /// sockets only.
@@ -69,5 +73,7 @@ extension HardeningProfile {
       Directive("RestrictAddressFamilies", ""),
       Directive("RestrictAddressFamilies", "AF_UNIX"),
       Directive("IPAddressAllow", ""),
-    ], name: "isolated")
+    ], name: "isolated",
+    summary: "For jobs with no network at all: strict plus a private network and local sockets "
+      + "only.")
 }

@@ -37,9 +37,9 @@ public struct HardeningProfile: Sendable, Hashable, Codable {
     return text
   }
 
-  /// The profile with `other`'s directives appended (later assignments win, as in systemd).
-  public func adding(_ directives: [Directive], name: String? = nil) -> HardeningProfile {
-    HardeningProfile(
-      name: name ?? self.name, summary: summary, directives: self.directives + directives)
+  /// A new profile: this one's directives followed by `directives` (later assignments win,
+  /// as in systemd).
+  public func adding(_ directives: [Directive], name: String, summary: String) -> HardeningProfile {
+    HardeningProfile(name: name, summary: summary, directives: self.directives + directives)
   }
 }
