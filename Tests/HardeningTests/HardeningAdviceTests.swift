@@ -100,10 +100,10 @@ import Testing
         to: units.appendingPathComponent("50-fix.conf"), atomically: true, encoding: .utf8)
       let live = try oracle.run(unit: "report.service", root: root.path)
       let predicted = "\(fix.exposureAfter / 10).\(fix.exposureAfter % 10)"
+      let actual = overallExposure(in: live.text) ?? "?"
       #expect(
-        overallExposure(in: live.text)?.hasPrefix(predicted + " ") == true,
-        "\(fix.check): advice predicts \(predicted), systemd says \(overallExposure(in: live.text) ?? "?")"
-      )
+        actual.hasPrefix(predicted + " "),
+        "\(fix.check): advice predicts \(predicted), systemd says \(actual)")
     }
   }
 }
