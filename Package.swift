@@ -42,6 +42,7 @@ let package = Package(
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
+    .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls"]),
   ],
