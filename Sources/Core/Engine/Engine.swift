@@ -50,6 +50,7 @@ public struct Engine: Sendable {
     var diagnostics = Diagnostics(loaded.warnings)
     var limitations: [String] = []
     var ledgerUpdates: [Address: Ledger.Entry?] = [:]
+    var notes: [String: [String]] = [:]
     if let reason = host.facts.liveUnavailableReason { limitations.append(reason) }
     for (plugin, desired) in zip(plugins, loaded.desired) {
       let part = try plan(plugin, desired, host: host, ledger: ledger)
@@ -57,12 +58,14 @@ public struct Engine: Sendable {
       diagnostics.append(contentsOf: part.diagnostics)
       limitations += part.limitations
       ledgerUpdates.merge(part.ledgerUpdates) { $1 }
+      if !part.notes.isEmpty { notes[plugin.name] = part.notes }
     }
     let ordered = try DependencyOrder.sort(changes).ordered
     var plan = Plan(
       host: loaded.declarations.host, source: loaded.declarations.tree.origin, changes: ordered,
       diagnostics: diagnostics.sorted, limitations: limitations)
     plan.ledgerUpdates = ledgerUpdates
+    plan.notes = notes
     return plan
   }
 

@@ -14,12 +14,14 @@ public struct Plan: Sendable, Codable {
   public var diagnostics: [Diagnostic]
   /// Things planning could not see (e.g. "no running systemd: unit states not observed").
   public var limitations: [String]
+  /// What plugins want shown beside the changes, by plugin name.
+  public var notes: [String: [String]] = [:]
   /// Ledger entries to record (or forget, nil) although nothing on the host changes; not
   /// part of the JSON document.
   public var ledgerUpdates: [Address: Ledger.Entry?] = [:]
 
   enum CodingKeys: String, CodingKey {
-    case version, host, source, changes, diagnostics, limitations
+    case version, host, source, changes, diagnostics, limitations, notes
   }
 
   public init(

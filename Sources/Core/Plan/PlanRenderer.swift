@@ -16,6 +16,7 @@ public struct PlanRenderer: Sendable {
     var out = "Plan for host '\(plan.host)' from \(plan.source):\n"
     for limitation in plan.limitations { out += paint("note: \(limitation)\n", "2") }
     if plan.changes.isEmpty {
+      out += notes(plan)
       out += "\nNo changes. The host matches the repository.\n"
       return out
     }
@@ -25,7 +26,17 @@ public struct PlanRenderer: Sendable {
       out += line(for: change, width: width)
       out += diff(change.diff)
     }
+    out += notes(plan)
     out += "\n" + summary(plan.changes) + "\n"
+    return out
+  }
+
+  private func notes(_ plan: Plan) -> String {
+    var out = ""
+    for (plugin, lines) in plan.notes.sorted(by: { $0.key < $1.key }) {
+      out += "\n\(plugin):\n"
+      for line in lines { out += "  \(line)\n" }
+    }
     return out
   }
 
