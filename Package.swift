@@ -38,13 +38,13 @@ let package = Package(
       ] + plugins.map { .target(name: $0) },
       exclude: readme
     ),
-    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport", exclude: readme),
+    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport", exclude: readme),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
-    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
-    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls"]),
+    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"]),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -32,7 +32,7 @@ struct ApplyCommand: ParsableCommand {
     let plan: Plan
     do {
       previous = try session.ledger()
-      plan = try session.engine.plan(loaded, host: session.host, ledger: previous)
+      plan = try session.plan(loaded, ledger: previous)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
@@ -46,6 +46,7 @@ struct ApplyCommand: ParsableCommand {
     let report = session.engine.apply(plan, host: session.host, ledger: &ledger)
     do {
       try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)
+      try session.source.recordApplied()
     } catch {
       Terminal.error("error: could not record what was applied: \(error)\n")
       throw ExitCode(ExitCodes.failure)

@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
     let loaded = try session.load()
     let plan: Plan
     do {
-      plan = try session.engine.plan(loaded, host: session.host, ledger: try session.ledger())
+      plan = try session.plan(loaded, ledger: try session.ledger())
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)

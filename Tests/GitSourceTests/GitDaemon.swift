@@ -1,3 +1,4 @@
+import TestSupport
 import Glibc
 import SystemCalls
 
@@ -8,7 +9,7 @@ final class GitDaemon {
 
   /// Starts the daemon detached, and waits until `repository` (a directory name under
   /// `basePath`) answers `git ls-remote`.
-  init(basePath: String, repository: String, scratch: Scratch) throws {
+  init(basePath: String, repository: String, scratch: ScratchDirectory) throws {
     port = try Self.freePort()
     let pidFile = scratch.path + "/git-daemon.pid"
     try run([

@@ -1,3 +1,4 @@
+import TestSupport
 import GitSource
 import Glibc
 import SystemCalls
@@ -7,7 +8,7 @@ import Testing
 struct GitMirrorTests {
   @Test("the mirror is a private bare repository with reconcile's own configuration")
   func privateBareMirror() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     try remote.commit("One", files: ["a": "1"], signer: nil)
     let state = try scratch.sub("state")
@@ -25,7 +26,7 @@ struct GitMirrorTests {
 
   @Test("a tampered mirror configuration is rewritten before it can redirect a fetch")
   func tamperedConfiguration() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     let elsewhere = try Remote(in: scratch, name: "elsewhere")
     let real = try remote.commit("Real", files: ["a": "1"], signer: nil)
@@ -43,7 +44,7 @@ struct GitMirrorTests {
 
   @Test("a mirror directory open to others is refused")
   func looseMirrorDirectory() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let state = try scratch.sub("state")
     try sh("mkdir -m 0755 '\(state)/git-mirror'")
     #expect {
@@ -55,7 +56,7 @@ struct GitMirrorTests {
 
   @Test("a branch name that could change the refspec is refused")
   func badBranch() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let state = try scratch.sub("state")
     for branch in ["main:refs/heads/x", "*", "a..b", "-x", ""] {
       #expect(throws: MirrorError.self) {
@@ -66,7 +67,7 @@ struct GitMirrorTests {
 
   @Test("a remote over git daemon fetches as well as a local path, and stays usable when gone")
   func gitDaemonAndRemoteGone() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     let first = try remote.commit("One", files: ["hosts/a.yaml": "a\n"], signer: nil)
     let daemon = try GitDaemon(basePath: scratch.path, repository: "remote", scratch: scratch)
@@ -113,7 +114,7 @@ struct GitMirrorTests {
 
   @Test("a local remote that disappears leaves the mirror readable")
   func localRemoteGone() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     let tip = try remote.commit("One", files: ["a": "1"], signer: nil)
     let mirror = try GitMirror(
@@ -127,7 +128,7 @@ struct GitMirrorTests {
 
   @Test("a local remote owned by another user fetches (libgit2 runs nothing from it)")
   func remoteOwnedByAnotherUser() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     let tip = try remote.commit("One", files: ["a": "1"], signer: nil)
     try sh("chown -R nobody '\(remote.path)'")
@@ -138,7 +139,7 @@ struct GitMirrorTests {
 
   @Test("a branch the remote does not have is a clear error")
   func missingBranch() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     try remote.commit("One", files: ["a": "1"], signer: nil)
     let mirror = try GitMirror(
@@ -152,7 +153,7 @@ struct GitMirrorTests {
 
   @Test("hooks in the remote and in the mirror never run")
   func hooksNeverRun() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     try remote.commit("One", files: ["a": "1"], signer: nil)
     let canary = scratch.path + "/canary"
@@ -189,7 +190,7 @@ struct GitMirrorTests {
 
   @Test("a fetch with nothing new writes no object, and takes milliseconds")
   func noopFetch() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     for index in 0..<20 {
       try remote.commit("Commit \(index)", files: ["f\(index % 5)": "\(index)"], signer: nil)
@@ -238,7 +239,7 @@ struct GitMirrorTests {
 
   @Test("the last applied commit is stored root-only and atomically, and read back")
   func lastApplied() throws {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let state = try scratch.sub("state")
     #expect(try LastApplied.load(from: state) == nil)
     let commit = ObjectID(hex: String(repeating: "ab", count: 20))!

@@ -1,3 +1,4 @@
+import TestSupport
 import Core
 import GitSource
 import Testing
@@ -6,7 +7,7 @@ import Testing
 struct GitTreeTests {
   /// A remote with one commit holding every kind of entry, fetched into a mirror.
   func fixture() throws -> TreeFixture {
-    let scratch = try Scratch()
+    let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
     let sub = try Remote(in: scratch, name: "sub")
     let subCommit = try sub.commit("Sub", files: ["x": "x"], signer: nil)
@@ -101,7 +102,7 @@ struct GitTreeTests {
 
 /// Keeps the scratch directory alive as long as the mirror in it is used.
 struct TreeFixture {
-  let scratch: Scratch
+  let scratch: ScratchDirectory
   let mirror: GitMirror
   let tip: ObjectID
 }

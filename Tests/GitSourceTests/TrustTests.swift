@@ -1,9 +1,10 @@
+import TestSupport
 import GitSource
 import Testing
 
 /// A state directory, a remote with signers, and a mirror of it.
 struct TrustFixture {
-  let scratch: Scratch
+  let scratch: ScratchDirectory
   let remote: Remote
   let alice: Signer
   let mallory: Signer
@@ -11,7 +12,7 @@ struct TrustFixture {
   let state: String
 
   init() throws {
-    scratch = try Scratch()
+    scratch = try ScratchDirectory()
     remote = try Remote(in: scratch)
     alice = try Signer("alice", in: scratch)
     mallory = try Signer("mallory", in: scratch)
@@ -270,7 +271,7 @@ struct TrustTests {
 
 extension Remote {
   func output(_ arguments: String...) throws -> String {
-    try GitSourceTests.run(Array(arguments), in: path)
+    try TestSupport.run(Array(arguments), in: path)
   }
 
   /// Writes a raw commit object and returns its id.
