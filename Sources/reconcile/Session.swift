@@ -84,6 +84,30 @@ struct Session {
     Terminal.error(renderer.render(diagnostics.sorted))
   }
 
+  /// Keeps the record of an apply: in the run log when it changed something or failed (a
+  /// run with nothing to do writes nothing), in the journal always, in the metrics file
+  /// when one is configured. Failures to record are reported, not fatal.
+  func record(_ record: RunRecord, changedSomething: Bool) {
+    if changedSomething || !record.succeeded {
+      do {
+        try RunLog(fs: host.fs, stateDirectory: stateDirectory).append(record)
+      } catch {
+        Terminal.error("warning: could not append to the run log: \(error)\n")
+      }
+    }
+    if let journal = host.journal {
+      for entry in record.journalEntries() { try? journal.send(entry) }
+    }
+    if let file = configuration.metricsFile {
+      let metrics = Metrics(record: record, secondsSinceFetch: source.fetchAge.map(Double.init))
+      do {
+        try host.fs.write(file, Array(metrics.text.utf8), mode: 0o644)
+      } catch {
+        Terminal.error("warning: could not write the metrics file: \(error)\n")
+      }
+    }
+  }
+
   /// The ledger, or a clear failure.
   func ledger() throws -> Ledger {
     try Ledger.load(from: host.fs, stateDirectory: stateDirectory)

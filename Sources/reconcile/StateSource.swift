@@ -11,11 +11,15 @@ struct StateSource {
   let update: SourceUpdate?
   /// The state directory on the real file system (for the git records).
   let stateDirectory: String
+  /// Whether the last successful fetch is older than the configured limit.
+  var isStale = false
+  /// Seconds since the last successful fetch, for a git source.
+  var fetchAge: Int64? = nil
 
   /// A work tree or fixture folder, read as it is: no fetch, no signature check. For
   /// development, pull-request review and tests.
   static func directory(_ path: String, stateDirectory: String) -> StateSource {
-    StateSource(tree: DirectoryTree(path: path), limitations: [], update: nil, stateDirectory: stateDirectory)
+    StateSource(tree: DirectoryTree(path: path), limitations: [], update: nil, stateDirectory: stateDirectory, isStale: false)
   }
 
   /// The configured git repository: fetch into the private mirror (or fall back to it when
@@ -27,6 +31,8 @@ struct StateSource {
   ) throws -> StateSource {
     let mirror = try GitMirror(stateDirectory: stateDirectory, url: url, branch: branch, sshKey: sshKey)
     var limitations: [String] = []
+    var stale = false
+    var fetchAge: Int64?
     var fetchFailure: (any Error)?
     do {
       _ = try mirror.fetch()
@@ -38,10 +44,12 @@ struct StateSource {
     }
     if let record = try mirror.lastFetch() {
       let age = record.age()
+      fetchAge = age
       if let fetchFailure {
         limitations.append("could not fetch \(url) (\(fetchFailure)); planning from the mirror as fetched \(Self.describe(age)) ago")
       }
       if age > staleAfter {
+        stale = true
         limitations.append("the source is stale: last successful fetch \(Self.describe(age)) ago (limit \(Self.describe(staleAfter)))")
       }
     }
@@ -50,7 +58,7 @@ struct StateSource {
       mirror: mirror, lastApplied: last?.commit, tip: tip, policy: TrustPolicy(allowedSigners: allowedSigners))
     return StateSource(
       tree: try GitTree(mirror: mirror, commit: update.commit), limitations: limitations, update: update,
-      stateDirectory: stateDirectory)
+      stateDirectory: stateDirectory, isStale: stale, fetchAge: fetchAge)
   }
 
   /// Records the applied commit, when it moved.

@@ -37,13 +37,12 @@ public struct Plan: Sendable, Codable {
   /// Whether applying would change nothing.
   public var isEmpty: Bool { changes.isEmpty }
 
-  /// Whether any change reverts drift (or a conflict) on the host.
+  /// Whether the host drifted: a change reverts (or reports) drift or a conflict.
   public var hasDrift: Bool { changes.contains { $0.cause == .drift || $0.cause == .conflict } }
 
-  /// Whether any change comes from the repository (not only drift).
+  /// Whether the repository asks for changes (anything but pure drift and its consequences).
   public var hasRepositoryChanges: Bool {
-    changes.contains { $0.cause != .drift && $0.cause != .conflict && $0.cause != .consequence }
-      || changes.contains { $0.cause == .conflict }
+    changes.contains { [.new, .changed, .conflict, .prune, .adoption].contains($0.cause) }
   }
 
   /// The plan as pretty JSON.

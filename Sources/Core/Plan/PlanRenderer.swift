@@ -50,6 +50,7 @@ public struct PlanRenderer: Sendable {
       case .applied: mark = paint("ok     ", "32")
       case .failed: mark = paint("FAILED ", "31;1")
       case .skipped: mark = paint("skipped", "33")
+      case .reported: mark = paint("drift  ", "35")
       }
       out += "\(mark) \(symbol(outcome.action)) \(outcome.address)"
       if let message = outcome.message { out += ": \(message)" }
@@ -70,7 +71,9 @@ public struct PlanRenderer: Sendable {
     case .update: code = "33"
     case .delete: code = "31"
     }
-    return paint("\(symbol(change.action)) \(address)", code) + pad + "  \(change.summary) " + paint("[\(change.cause.rawValue)]", "2") + "\n"
+    let symbol = change.reportOnly ? "!" : symbol(change.action)
+    let cause = change.reportOnly ? "\(change.cause.rawValue), report only" : change.cause.rawValue
+    return paint("\(symbol) \(address)", change.reportOnly ? "35" : code) + pad + "  \(change.summary) " + paint("[\(cause)]", "2") + "\n"
   }
 
   private func diff(_ lines: [String]) -> String {
@@ -84,8 +87,12 @@ public struct PlanRenderer: Sendable {
   }
 
   private func summary(_ changes: [Change]) -> String {
-    let count = { (action: Change.Action) in changes.filter { $0.action == action }.count }
-    return "\(changes.count) change\(changes.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
+    let reported = changes.filter(\.reportOnly).count
+    let applied = changes.filter { !$0.reportOnly }
+    let count = { (action: Change.Action) in applied.filter { $0.action == action }.count }
+    var line = "\(applied.count) change\(applied.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
+    if reported > 0 { line += " \(reported) drifted resource\(reported == 1 ? "" : "s") reported only." }
+    return line
   }
 
   private func symbol(_ action: Change.Action) -> String {
