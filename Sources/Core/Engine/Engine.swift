@@ -49,14 +49,29 @@ public struct Engine: Sendable {
 
   /// Observes the host and plans every plugin; changes come out in application order.
   public func plan(_ loaded: LoadedHost, host: Host, ledger: Ledger) throws -> Plan {
+    try plan(loaded, observation: observe(loaded, host: host, ledger: ledger))
+  }
+
+  /// Reads everything the plugins need from the host, changing nothing. The result is a
+  /// snapshot: it can be saved and planned against elsewhere (pull-request review).
+  public func observe(_ loaded: LoadedHost, host: Host, ledger: Ledger) throws -> HostObservation {
+    var observed: [String: JSONValue] = [:]
+    for (plugin, desired) in zip(plugins, loaded.desired) {
+      observed[plugin.name] = try observe(plugin, desired, host: host, ledger: ledger)
+    }
+    return HostObservation(facts: host.facts, ledger: ledger, observed: observed)
+  }
+
+  /// Plans every plugin against an observation (live, or a saved snapshot). Pure.
+  public func plan(_ loaded: LoadedHost, observation: HostObservation) throws -> Plan {
     var changes: [Change] = []
     var diagnostics = Diagnostics(loaded.warnings)
     var limitations: [String] = []
     var ledgerUpdates: [Address: Ledger.Entry?] = [:]
     var notes: [String: [String]] = [:]
-    if let reason = host.facts.liveUnavailableReason { limitations.append(reason) }
+    if let reason = observation.facts.liveUnavailableReason { limitations.append(reason) }
     for (plugin, desired) in zip(plugins, loaded.desired) {
-      let part = try plan(plugin, desired, host: host, ledger: ledger)
+      let part = try plan(plugin, desired, observation: observation)
       changes += part.changes
       diagnostics.append(contentsOf: part.diagnostics)
       limitations += part.limitations
@@ -142,17 +157,31 @@ public struct Engine: Sendable {
     plugin.decode(declarations, contributions: &contributions, diagnostics: &diagnostics)
   }
 
-  private func plan<P: Plugin>(_ plugin: P, _ desired: any Sendable, host: Host, ledger: Ledger) throws -> PluginPlan {
+  private func observe<P: Plugin>(_ plugin: P, _ desired: any Sendable, host: Host, ledger: Ledger) throws -> JSONValue {
     guard let desired = desired as? P.Desired else {
       throw InternalError("desired state of \(plugin.name) has the wrong type")
     }
-    let observed: P.Observed
     do {
-      observed = try plugin.observe(desired, ledger: ledger, host: host)
+      return try JSONValue(encoding: try plugin.observe(desired, ledger: ledger, host: host))
     } catch {
       throw ObservationError(plugin: plugin.name, underlying: "\(error)")
     }
-    return plugin.plan(desired, observed: observed, ledger: ledger, host: host.facts)
+  }
+
+  private func plan<P: Plugin>(_ plugin: P, _ desired: any Sendable, observation: HostObservation) throws -> PluginPlan {
+    guard let desired = desired as? P.Desired else {
+      throw InternalError("desired state of \(plugin.name) has the wrong type")
+    }
+    guard let value = observation.observed[plugin.name] else {
+      throw ObservationError(plugin: plugin.name, underlying: "the snapshot has no observation for this module")
+    }
+    let observed: P.Observed
+    do {
+      observed = try value.decode(as: P.Observed.self)
+    } catch {
+      throw ObservationError(plugin: plugin.name, underlying: "the snapshot's observation does not fit this reconcile (\(error))")
+    }
+    return plugin.plan(desired, observed: observed, ledger: observation.ledger, host: observation.facts)
   }
 }
 
