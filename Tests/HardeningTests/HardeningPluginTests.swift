@@ -61,7 +61,8 @@ import Testing
 
       """
     let repository = try HardeningRepository(
-      role: "hardening:\n  units:\n    bot.service: { profile: isolated }\n", units: ["bot.service": unit])
+      role: "hardening:\n  units:\n    bot.service: { profile: isolated }\n",
+      units: ["bot.service": unit])
     let (dropIn, diagnostics) = try repository.contributedDropIn(for: "bot.service")
     let text = try #require(dropIn)
     for key in ["PrivateNetwork=", "PrivateUsers=", "RestrictNamespaces=", "NoNewPrivileges="] {
@@ -69,12 +70,17 @@ import Testing
     }
     #expect(text.contains("ProtectSystem=strict"), "the rest of the profile still applies")
     let warnings = diagnostics.warnings.filter { $0.code == "hardening-dropped" }
-    for directive in ["PrivateNetwork=yes", "PrivateUsers=yes", "RestrictNamespaces=yes", "NoNewPrivileges=yes"] {
+    for directive in [
+      "PrivateNetwork=yes", "PrivateUsers=yes", "RestrictNamespaces=yes", "NoNewPrivileges=yes",
+    ] {
       #expect(
         warnings.contains { $0.message.hasPrefix("bot.service: \(directive) is not applied") },
         "no warning for \(directive): \(warnings)")
     }
-    #expect(warnings.allSatisfy { $0.position == SourcePosition(file: "roles/app/role.yaml", line: 3, column: 5) })
+    #expect(
+      warnings.allSatisfy {
+        $0.position == SourcePosition(file: "roles/app/role.yaml", line: 3, column: 5)
+      })
     #expect(!diagnostics.hasErrors)
   }
 
@@ -85,7 +91,8 @@ import Testing
       for: "matrix-bot.service", [ContainerUnitProducer()])
     let text = try #require(dropIn, "\(diagnostics.all)")
     #expect(!text.contains("PrivateUsers="))
-    #expect(diagnostics.warnings.contains { $0.message.contains("PrivateUsers=yes is not applied") })
+    #expect(
+      diagnostics.warnings.contains { $0.message.contains("PrivateUsers=yes is not applied") })
   }
 
   @Test func aUnitsOwnWritablePathsAreNeverReset() throws {
@@ -105,14 +112,17 @@ import Testing
     #expect(text.contains("ProtectSystem=strict\n"))
     #expect(
       diagnostics.warnings.contains {
-        $0.message == "app.service: ReadWritePaths= is not applied: it would reset the unit's own ReadWritePaths=/srv/app"
+        $0.message
+          == "app.service: ReadWritePaths= is not applied: "
+          + "it would reset the unit's own ReadWritePaths=/srv/app"
       }, "\(diagnostics.all)")
   }
 
   @Test func ambientCapabilitiesStayInTheBoundingSet() throws {
     let unit = Self.service + "AmbientCapabilities=CAP_NET_BIND_SERVICE\n"
     let repository = try HardeningRepository(
-      role: "hardening:\n  units:\n    app.service: { profile: strict }\n", units: ["app.service": unit])
+      role: "hardening:\n  units:\n    app.service: { profile: strict }\n",
+      units: ["app.service": unit])
     let (dropIn, _) = try repository.contributedDropIn(for: "app.service")
     let text = try #require(dropIn)
     #expect(!text.contains("AmbientCapabilities=\n"))
@@ -133,7 +143,9 @@ import Testing
         """, units: ["app.service": Self.service])
     let (dropIn, diagnostics) = try repository.contributedDropIn(for: "app.service")
     let text = try #require(dropIn)
-    #expect(text.hasPrefix("# Written by reconcile: hardening profile \"node, adjusted for app.service\""))
+    #expect(
+      text.hasPrefix("# Written by reconcile: hardening profile \"node, adjusted for app.service\"")
+    )
     #expect(text.hasSuffix("ProtectHome=read-only\n"))
     #expect(!text.contains("IPAddressDeny") && !text.contains("MemoryDenyWriteExecute"))
     #expect(diagnostics.warnings.map(\.code) == ["nothing-unset"], "strict has no PrivateNetwork")
@@ -145,7 +157,8 @@ import Testing
 
   @Test func aUnitAboveThePolicyFailsCheckAndPlan() throws {
     let repository = try HardeningRepository(
-      role: "units:\n  app.service:\n    enable: true\n", units: ["app.service": Self.service + "[Install]\nWantedBy=multi-user.target\n"],
+      role: "units:\n  app.service:\n    enable: true\n",
+      units: ["app.service": Self.service + "[Install]\nWantedBy=multi-user.target\n"],
       host: Self.policy)
     let before = try TreeSnapshot(repository.root)
     let check = try TestCommand.reconcile(["check", repository.repository])
@@ -155,11 +168,15 @@ import Testing
       #expect(result.status == 1)
       #expect(
         result.stderr.contains(
-          "roles/app/units/app.service: error: app.service has exposure 9.2 UNSAFE, above its limit 3.0"),
+          "roles/app/units/app.service: error: "
+            + "app.service has exposure 9.2 UNSAFE, above its limit 3.0"
+        ),
         "\(result.stderr)")
       #expect(result.stderr.contains("note: the limit 3.0 is set at hosts/h.yaml:4:19"))
       #expect(result.stderr.contains("note: worst checks, and the directive that fixes each:"))
-      #expect(result.stderr.contains("note:   PrivateNetwork= (0.5): PrivateNetwork=yes, exposure 9.2 -> 8.7"))
+      #expect(
+        result.stderr.contains(
+          "note:   PrivateNetwork= (0.5): PrivateNetwork=yes, exposure 9.2 -> 8.7"))
     }
     #expect(try TreeSnapshot(repository.root).differences(from: before) == [])
   }
@@ -170,15 +187,20 @@ import Testing
         units:
           app.service: { profile: mild, max-exposure: 9.0 }
       """
-    let repository = try HardeningRepository(role: role, units: ["app.service": Self.service], host: Self.policy)
+    let repository = try HardeningRepository(
+      role: role, units: ["app.service": Self.service], host: Self.policy)
     let missing = try #require(repository.loadDiagnostics().errors.first)
     #expect(missing.code == "missing-reason")
     #expect(missing.position?.description == "roles/app/role.yaml:3:49")
     try repository.scratch.write(
-      "repo/roles/app/role.yaml", role.replacingOccurrences(of: " }", with: ", reason: \"needs JIT\" }"))
+      "repo/roles/app/role.yaml",
+      role.replacingOccurrences(of: " }", with: ", reason: \"needs JIT\" }"))
     let plan = try repository.harness().plan()
     let notes = try #require(plan.notes["hardening"])
-    #expect(notes == ["app.service not installed -> 7.6 EXPOSED (allowed 9.0, above the host-wide 3.0: needs JIT)"])
+    #expect(
+      notes == [
+        "app.service not installed -> 7.6 EXPOSED (allowed 9.0, above the host-wide 3.0: needs JIT)"
+      ])
   }
 
   // MARK: Applying
@@ -192,12 +214,17 @@ import Testing
     // Now harden it.
     try repository.scratch.write(
       "repo/roles/app/role.yaml",
-      "units:\n  app.service:\n    enable: true\nhardening:\n  units:\n    app.service: { profile: strict }\n")
+      "units:\n  app.service:\n    enable: true\n"
+        + "hardening:\n  units:\n    app.service: { profile: strict }\n"
+    )
     let (plan, report, _) = try harness.apply()
     #expect(report.succeeded, "\(report.failed)")
-    #expect(plan.changes.map(\.address) == [Address("drop-in", "app.service/50-reconcile-hardening.conf")])
+    #expect(
+      plan.changes.map(\.address) == [Address("drop-in", "app.service/50-reconcile-hardening.conf")]
+    )
     #expect(plan.notes["hardening"] == ["app.service 9.2 UNSAFE -> 0.9 SAFE"])
-    let installed = try repository.scratch.read("root/etc/systemd/system/app.service.d/50-reconcile-hardening.conf")
+    let installed = try repository.scratch.read(
+      "root/etc/systemd/system/app.service.d/50-reconcile-hardening.conf")
     #expect(installed == HardeningProfile.strict.dropIn)
     #expect(installed.hasPrefix("# Written by reconcile: hardening profile \"strict\""))
 
@@ -226,7 +253,8 @@ import Testing
               remove: [ProtectHome]
         """,
       units: [
-        "app.service": Self.service, "app.service.d/10-limits.conf": "[Service]\nProtectHome=tmpfs\n",
+        "app.service": Self.service,
+        "app.service.d/10-limits.conf": "[Service]\nProtectHome=tmpfs\n",
       ])
     let (plan, report, _) = try repository.harness().apply()
     #expect(report.succeeded)

@@ -26,7 +26,8 @@ struct HardeningRepository {
   /// plugin, plus `extra` plugins first.
   func harness(_ extra: [any Plugin] = []) -> EngineHarness {
     EngineHarness(
-      plugins: extra + [HardeningPlugin(), UnitsPlugin()], repository: repository, host: "h", root: root)
+      plugins: extra + [HardeningPlugin(), UnitsPlugin()], repository: repository, host: "h",
+      root: root)
   }
 
   /// The diagnostics of loading the host (empty when it loads).
@@ -42,16 +43,20 @@ struct HardeningRepository {
   }
 
   /// The drop-in the hardening plugin contributes for `unit`, decoded alone.
-  func contributedDropIn(for unit: String, _ extra: [any Plugin] = []) throws -> (String?, Diagnostics) {
+  func contributedDropIn(for unit: String, _ extra: [any Plugin] = []) throws -> (
+    String?, Diagnostics
+  ) {
     var diagnostics = Diagnostics()
     let engine = Engine(plugins: extra + [HardeningPlugin()])
-    let repository = StateRepository(tree: DirectoryTree(path: repository), sectionKeys: engine.sectionKeys)
+    let repository = StateRepository(
+      tree: DirectoryTree(path: repository), sectionKeys: engine.sectionKeys)
     guard let declarations = repository.load(host: "h", diagnostics: &diagnostics) else {
       return (nil, diagnostics)
     }
     var contributions = Contributions()
     for plugin in extra { _ = decodeAny(plugin, declarations, &contributions, &diagnostics) }
-    _ = HardeningPlugin().decode(declarations, contributions: &contributions, diagnostics: &diagnostics)
+    _ = HardeningPlugin().decode(
+      declarations, contributions: &contributions, diagnostics: &diagnostics)
     let dropIn = contributions.dropIns.first { $0.unit.rawValue == unit }
     return (dropIn.map { String(decoding: $0.contents, as: UTF8.self) }, diagnostics)
   }
@@ -83,7 +88,8 @@ struct ContainerUnitProducer: Plugin {
     """
 
   func decode(
-    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+    _ declarations: HostDeclarations, contributions: inout Contributions,
+    diagnostics: inout Diagnostics
   ) -> Bool {
     contributions.units.append(
       GeneratedUnit(
@@ -93,6 +99,8 @@ struct ContainerUnitProducer: Plugin {
   }
 
   func observe(_ desired: Bool, ledger: Ledger, host: Core.Host) throws -> Bool { true }
-  func plan(_ desired: Bool, observed: Bool, ledger: Ledger, host: HostFacts) -> PluginPlan { PluginPlan() }
+  func plan(_ desired: Bool, observed: Bool, ledger: Ledger, host: HostFacts) -> PluginPlan {
+    PluginPlan()
+  }
   func apply(_ change: Change, host: Core.Host, ledger: inout Ledger) throws -> String? { nil }
 }

@@ -44,7 +44,8 @@ extension HardeningDeclarations {
   /// Reads every layer's `hardening:` section, recording every problem.
   init(_ declarations: HostDeclarations, diagnostics: inout Diagnostics) {
     for (layer, node) in declarations.sections("hardening") {
-      var section = MappingReader(node, what: "hardening of \(layer.label)", diagnostics: &diagnostics)
+      var section = MappingReader(
+        node, what: "hardening of \(layer.label)", diagnostics: &diagnostics)
       if let profiles = section.mapping("profiles", diagnostics: &diagnostics) {
         readProfiles(profiles, layer: layer.label, diagnostics: &diagnostics)
       }
@@ -115,7 +116,8 @@ extension HardeningDeclarations {
       if let other = units[name] {
         diagnostics.error(
           "hardening of \(name) is declared by both \(other.layer) and \(layer)",
-          at: key.position, code: "duplicate-resource", notes: ["also declared at \(other.position)"])
+          at: key.position, code: "duplicate-resource",
+          notes: ["also declared at \(other.position)"])
         continue
       }
       var fields = MappingReader(value, what: "hardening of \(name)", diagnostics: &diagnostics)
@@ -189,8 +191,11 @@ extension HardeningDeclarations {
   ) -> Located<Int>? {
     guard let text = fields.string(key, diagnostics: &diagnostics) else { return nil }
     let parts = text.value.split(separator: ".", omittingEmptySubsequences: false)
-    let digits = { (part: Substring) in !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber } }
-    guard parts.count <= 2, digits(parts[0]), parts.count == 1 || (parts[1].count == 1 && digits(parts[1])),
+    let digits = { (part: Substring) in
+      !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+    guard parts.count <= 2, digits(parts[0]),
+      parts.count == 1 || (parts[1].count == 1 && digits(parts[1])),
       let whole = Int(parts[0]), whole <= 10
     else {
       diagnostics.error(

@@ -24,7 +24,8 @@ public enum HardeningDirectives {
       return "unknown hardening directive '\(key.debugEscaped)'"
     }
     if value.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
-      return "the value of \(key) contains a line break or NUL, which would inject lines into the unit"
+      return
+        "the value of \(key) contains a line break or NUL, which would inject lines into the unit"
     }
     if value.hasSuffix("\\") {
       return "the value of \(key) ends in a backslash, which systemd reads as a continued line"
@@ -35,6 +36,8 @@ public enum HardeningDirectives {
   /// A did-you-mean note for an unknown directive.
   public static func suggestion(for key: String) -> String? {
     let sameLetters = known.first { $0.lowercased() == key.lowercased() }
-    return (sameLetters ?? Spelling.closest(to: key, in: known.sorted())).map { "did you mean '\($0)'?" }
+    return (sameLetters ?? Spelling.closest(to: key, in: known.sorted())).map {
+      "did you mean '\($0)'?"
+    }
   }
 }

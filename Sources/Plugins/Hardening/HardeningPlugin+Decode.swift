@@ -36,13 +36,17 @@ extension HardeningPlugin {
         diagnostics.error(
           "hardening of \(unit.name), which this host does not install", at: unit.position,
           code: "unknown-unit",
-          notes: Spelling.closest(to: unit.name.rawValue, in: names).map { ["did you mean '\($0)'?"] } ?? [])
+          notes: Spelling.closest(to: unit.name.rawValue, in: names).map {
+            ["did you mean '\($0)'?"]
+          } ?? [])
         continue
       }
     }
     for candidate in candidates {
       let unit = declared.units[candidate.name]
-      guard unit != nil || (declared.hostLimit != nil && candidate.scope == .system) else { continue }
+      guard unit != nil || (declared.hostLimit != nil && candidate.scope == .system) else {
+        continue
+      }
       if let scored = score(
         candidate, unit, profiles: profiles, declared: declared, diagnostics: &diagnostics)
       {
@@ -61,26 +65,33 @@ extension HardeningPlugin {
 
   /// Every service the host installs: the repository's, then those earlier plugins generate,
   /// each with the drop-ins it gets.
-  static func candidates(_ declarations: HostDeclarations, _ contributions: Contributions) -> [Candidate] {
+  static func candidates(_ declarations: HostDeclarations, _ contributions: Contributions)
+    -> [Candidate]
+  {
     var result: [Candidate] = []
     for unit in declarations.units where unit.name.suffix == "service" {
       result.append(
         Candidate(
           scope: .system, name: unit.name, contents: unit.contents, parsed: unit.parsed,
-          dropIns: unit.dropIns.map { ($0.fileName, $0.contents, $0.parsed) }, generatedByPodman: false,
+          dropIns: unit.dropIns.map { ($0.fileName, $0.contents, $0.parsed) },
+          generatedByPodman: false,
           position: SourcePosition(file: unit.path)))
     }
     for generated in contributions.units where generated.name.suffix == "service" {
       guard !result.contains(where: { $0.name == generated.name && $0.scope == generated.scope }),
-        case .success(let parsed) = UnitFile.parse(String(decoding: generated.contents, as: UTF8.self))
+        case .success(let parsed) = UnitFile.parse(
+          String(decoding: generated.contents, as: UTF8.self))
       else { continue }
       result.append(
         Candidate(
-          scope: generated.scope, name: generated.name, contents: generated.contents, parsed: parsed,
+          scope: generated.scope, name: generated.name, contents: generated.contents,
+          parsed: parsed,
           generatedByPodman: generated.origin == "podman", position: generated.position))
     }
     for dropIn in contributions.dropIns {
-      guard let index = result.firstIndex(where: { $0.name == dropIn.unit && $0.scope == dropIn.scope }),
+      guard
+        let index = result.firstIndex(where: { $0.name == dropIn.unit && $0.scope == dropIn.scope }
+        ),
         dropIn.fileName != HardeningProfile.dropInName,
         case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
       else { continue }
@@ -92,7 +103,8 @@ extension HardeningPlugin {
   /// Builds the drop-in of `candidate` from its declaration, scores the result and checks
   /// it against its limit.
   private func score(
-    _ candidate: Candidate, _ unit: HardeningDeclarations.Unit?, profiles: [String: HardeningProfile],
+    _ candidate: Candidate, _ unit: HardeningDeclarations.Unit?,
+    profiles: [String: HardeningProfile],
     declared: HardeningDeclarations, diagnostics: inout Diagnostics
   ) -> DesiredHardening.Unit? {
     let name = candidate.name
@@ -104,9 +116,12 @@ extension HardeningPlugin {
         guard let profile = profiles[profileName.value] else {
           let known = profiles.keys.sorted()
           diagnostics.error(
-            "\(name) asks for hardening profile '\(profileName.value.debugEscaped)', which is no profile",
+            "\(name) asks for hardening profile '\(profileName.value.debugEscaped)', "
+              + "which is no profile",
             at: profileName.position, code: "unknown-profile",
-            notes: (Spelling.closest(to: profileName.value, in: known).map { ["did you mean '\($0)'?"] } ?? [])
+            notes: (Spelling.closest(to: profileName.value, in: known).map {
+              ["did you mean '\($0)'?"]
+            } ?? [])
               + ["profiles: \(known.joined(separator: ", "))"])
           return nil
         }
@@ -127,11 +142,14 @@ extension HardeningPlugin {
         diagnostics.warning(
           "\(name): \(item.directive.key)=\(item.directive.value) is not applied: \(item.reason)",
           at: unit.position, code: "hardening-dropped",
-          notes: ["the unit keeps what it needs; see docs/hardening.md, 'What hardening never takes away'"])
+          notes: [
+            "the unit keeps what it needs; see docs/hardening.md, 'What hardening never takes away'"
+          ])
       }
       for item in added {
         diagnostics.warning(
-          "\(name): \(item.key)=\(item.value) is added: the unit raises these with AmbientCapabilities=",
+          "\(name): \(item.key)=\(item.value) is added: the unit raises these with "
+            + "AmbientCapabilities=",
           at: unit.position, code: "hardening-kept")
       }
       var label = base.name
@@ -143,16 +161,20 @@ extension HardeningPlugin {
 
     let dropInBytes = dropIn.map { Array($0.dropIn.utf8) }
     var merged = candidate.merged()
-    if let dropIn, case .success(let parsed) = UnitFile.parse(dropIn.dropIn, file: HardeningProfile.dropInName) {
+    if let dropIn,
+      case .success(let parsed) = UnitFile.parse(dropIn.dropIn, file: HardeningProfile.dropInName)
+    {
       merged = candidate.merged(with: (HardeningProfile.dropInName, parsed))
     }
     let report = ExposureReport(unit: merged, name: name)
     let hostLimit = declared.hostLimit
     let limit = unit?.maxExposure?.value ?? hostLimit?.value
-    let isException = unit?.maxExposure.map { own in hostLimit.map { own.value > $0.value } ?? false } ?? false
+    let isException =
+      unit?.maxExposure.map { own in hostLimit.map { own.value > $0.value } ?? false } ?? false
     if isException, unit?.reason == nil, let own = unit?.maxExposure, let hostLimit {
       diagnostics.error(
-        "\(name) is allowed \(tenths(own.value)), above the host-wide limit \(tenths(hostLimit.value)), "
+        "\(name) is allowed \(tenths(own.value)), above the host-wide limit "
+          + "\(tenths(hostLimit.value)), "
           + "without a reason", at: own.position, code: "missing-reason",
         notes: ["say why beside it: reason: \"...\"; the plan shows it"])
     }
@@ -164,7 +186,8 @@ extension HardeningPlugin {
         "\(name) has exposure \(report.summary), above its limit \(tenths(limit))",
         at: unit?.position ?? candidate.position, code: "exposure-above-limit", notes: notes)
     }
-    var dropIns = Dictionary(candidate.dropIns.map { ($0.name, $0.contents) }, uniquingKeysWith: { a, _ in a })
+    var dropIns = Dictionary(
+      candidate.dropIns.map { ($0.name, $0.contents) }, uniquingKeysWith: { a, _ in a })
     if let dropInBytes { dropIns[HardeningProfile.dropInName] = dropInBytes }
     return DesiredHardening.Unit(
       scope: candidate.scope, name: name, dropIn: dropInBytes, unitFile: candidate.contents,

@@ -2,14 +2,18 @@ import Core
 
 extension HardeningPlugin {
   /// Reads each scored unit as installed now: `FOLDER/NAME` and `FOLDER/NAME.d/*.conf`.
-  public func observe(_ desired: DesiredHardening, ledger: Ledger, host: Host) throws -> ObservedHardening {
+  public func observe(_ desired: DesiredHardening, ledger: Ledger, host: Host) throws
+    -> ObservedHardening
+  {
     var observed = ObservedHardening()
     for unit in desired.units {
       var installed = ObservedHardening.Installed()
       installed.unitFile = try Self.text(at: unit.folder.child(unit.name.rawValue), host: host)
       let folder = unit.folder.child(unit.name.rawValue + ".d")
       for file in try host.fs.list(folder) ?? [] where file.hasSuffix(".conf") {
-        if let text = try Self.text(at: folder.child(file), host: host) { installed.dropIns[file] = text }
+        if let text = try Self.text(at: folder.child(file), host: host) {
+          installed.dropIns[file] = text
+        }
       }
       observed.units[unit.key] = installed
     }
@@ -18,7 +22,9 @@ extension HardeningPlugin {
 
   /// The text of a regular file; nil when missing or something else (a mask, a folder).
   private static func text(at path: HostPath, host: Host) throws -> String? {
-    guard try host.fs.status(path)?.kind == .regular, let bytes = try host.fs.read(path) else { return nil }
+    guard try host.fs.status(path)?.kind == .regular, let bytes = try host.fs.read(path) else {
+      return nil
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 
@@ -46,7 +52,8 @@ extension HardeningPlugin {
         if entry?.plugin == "units" && entry?.created == true { continue }  // pruned by units
         after[file] = text
       }
-      let afterReport = score(unit, file: String(decoding: unit.unitFile, as: UTF8.self), dropIns: after)
+      let afterReport = score(
+        unit, file: String(decoding: unit.unitFile, as: UTF8.self), dropIns: after)
       notes.append(
         "\(unit.name) \(before?.summary ?? "not installed") -> \(afterReport.summary)\(exception)")
     }
@@ -54,7 +61,9 @@ extension HardeningPlugin {
   }
 
   /// Whether the unit file or one of the drop-ins reconcile installs for it differs on the host.
-  private func changes(_ unit: DesiredHardening.Unit, _ installed: ObservedHardening.Installed) -> Bool {
+  private func changes(_ unit: DesiredHardening.Unit, _ installed: ObservedHardening.Installed)
+    -> Bool
+  {
     if installed.unitFile.map({ Array($0.utf8) }) != unit.unitFile { return true }
     return unit.dropIns.contains { file, bytes in
       installed.dropIns[file].map { Array($0.utf8) } != bytes
@@ -62,9 +71,13 @@ extension HardeningPlugin {
   }
 
   /// The exposure of the unit made of `file` and `dropIns` (file-name order).
-  private func score(_ unit: DesiredHardening.Unit, file: String, dropIns: [String: String]) -> ExposureReport {
+  private func score(_ unit: DesiredHardening.Unit, file: String, dropIns: [String: String])
+    -> ExposureReport
+  {
     let base = (try? UnitFile.parse(file, file: unit.name.rawValue).get()) ?? UnitFile()
-    let parts = dropIns.sorted { $0.key < $1.key }.compactMap { try? UnitFile.parse($0.value, file: $0.key).get() }
+    let parts = dropIns.sorted { $0.key < $1.key }.compactMap {
+      try? UnitFile.parse($0.value, file: $0.key).get()
+    }
     return ExposureReport(unit: UnitFile.merged(base, dropIns: parts), name: unit.name)
   }
 }

@@ -32,6 +32,7 @@ public struct HardeningPlugin: Plugin {
 
   /// Never called: the plugin's plan has no changes; the units plugin installs its drop-ins.
   public func apply(_ change: Change, host: Host, ledger: inout Ledger) throws -> String? {
-    throw InternalError("the hardening plugin was asked to apply \(change.address); it plans no changes")
+    throw InternalError(
+      "the hardening plugin was asked to apply \(change.address); it plans no changes")
   }
 }

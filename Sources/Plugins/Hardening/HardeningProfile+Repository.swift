@@ -18,14 +18,16 @@ extension HardeningProfile {
 
   private static func resolve(
     _ name: String, _ declared: [String: HardeningDeclarations.Profile],
-    _ resolved: inout [String: HardeningProfile], _ failed: inout Set<String>, _ chain: inout [String],
+    _ resolved: inout [String: HardeningProfile], _ failed: inout Set<String>,
+    _ chain: inout [String],
     _ diagnostics: inout Diagnostics
   ) -> HardeningProfile? {
     if let done = resolved[name] { return done }
     guard !failed.contains(name), let profile = declared[name] else { return nil }
     guard !chain.contains(name) else {
       diagnostics.error(
-        "hardening profile '\(name)' is its own base (\((chain + [name]).joined(separator: " -> ")))",
+        "hardening profile '\(name)' is its own base ("
+          + (chain + [name]).joined(separator: " -> ") + ")",
         at: profile.base?.position ?? profile.name.position, code: "cycle")
       failed.insert(name)
       return nil
@@ -38,19 +40,24 @@ extension HardeningProfile {
       guard declared[base.value] != nil || builtIn(named: base.value) != nil else {
         let known = builtIn.map(\.name) + declared.keys.sorted()
         diagnostics.error(
-          "hardening profile '\(name)' is based on '\(base.value.debugEscaped)', which is no profile",
+          "hardening profile '\(name)' is based on '\(base.value.debugEscaped)', "
+            + "which is no profile",
           at: base.position, code: "unknown-profile",
-          notes: (Spelling.closest(to: base.value, in: known).map { ["did you mean '\($0)'?"] } ?? [])
+          notes: (Spelling.closest(to: base.value, in: known).map { ["did you mean '\($0)'?"] }
+            ?? [])
             + ["profiles: \(known.joined(separator: ", "))"])
         failed.insert(name)
         return nil
       }
-      guard let parent = resolve(base.value, declared, &resolved, &failed, &chain, &diagnostics) else {
+      guard let parent = resolve(base.value, declared, &resolved, &failed, &chain, &diagnostics)
+      else {
         failed.insert(name)
         return nil
       }
       directives = parent.directives
-      if profile.summary == nil { summary = "\(parent.name), adjusted in the repository (\(profile.layer))." }
+      if profile.summary == nil {
+        summary = "\(parent.name), adjusted in the repository (\(profile.layer))."
+      }
     }
     for key in profile.unset {
       if !directives.contains(where: { $0.key == key.value }) {

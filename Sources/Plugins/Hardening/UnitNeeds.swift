@@ -44,7 +44,9 @@ struct UnitNeeds: Sendable {
   /// Whether a command line of `[Service]` runs `podman` (as the program or an argument, e.g.
   /// `/usr/bin/env podman run ...`).
   static func execRunsPodman(_ unit: UnitFile) -> Bool {
-    let commands = ["ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "ExecReload"]
+    let commands = [
+      "ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "ExecReload",
+    ]
     return unit.assignments.contains { assignment in
       guard assignment.section == "Service", commands.contains(assignment.key) else { return false }
       return assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains { word in
