@@ -40,9 +40,10 @@ let package = Package(
     ),
     .target(name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport", exclude: readme),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
-    .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
+    .testTarget(name: "UnitsTests", dependencies: ["Units", "Hardening", "Core", "TestSupport"]),
     .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
-    .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
+    .testTarget(
+      name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"], exclude: ["Corpus"]),
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
       exclude: ["HostileCorpus"]),
