@@ -37,7 +37,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport"),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
-    .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
+    .testTarget(
+      name: "UsersTests", dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

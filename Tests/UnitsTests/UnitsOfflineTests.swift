@@ -19,7 +19,7 @@ import Units
   }
 
   var harness: EngineHarness {
-    EngineHarness(plugins: [UnitsPlugin()], repository: repository, host: "gemini", root: root)
+    EngineHarness(plugins: [UnitsPlugin()], otherSections: ["users", "groups"], repository: repository, host: "gemini", root: root)
   }
 
   @Test func enablementLinksMatchSystemctl() throws {
