@@ -6,8 +6,11 @@ import PackageDescription
 
 /// A plugin target: imports Core only.
 func plugin(_ name: String) -> Target {
-  .target(name: name, dependencies: ["Core"], path: "Sources/Plugins/\(name)")
+  .target(name: name, dependencies: ["Core"], path: "Sources/Plugins/\(name)", exclude: readme)
 }
+
+/// Every target folder has a README saying what it is and what it may import.
+let readme = ["README.md"]
 
 let plugins = ["Units", "Users", "Subids", "Linger", "Hardening", "Podman", "Email"]
 
@@ -20,26 +23,31 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
-    .target(name: "SystemCalls"),
-    .target(name: "Core", dependencies: ["SystemCalls", "Yams"]),
+    .target(name: "SystemCalls", exclude: readme),
+    .target(name: "Core", dependencies: ["SystemCalls", "Yams"], exclude: readme),
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-    .target(name: "GitSource", dependencies: ["Core", "CGit2"]),
+    .target(name: "GitSource", dependencies: ["Core", "SystemCalls", "CGit2"], exclude: readme),
     .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-    .target(name: "SystemdBus", dependencies: ["Core", "CSystemd"]),
+    .target(name: "SystemdBus", dependencies: ["Core", "CSystemd"], exclude: readme),
   ] + plugins.map(plugin) + [
     .executableTarget(
       name: "reconcile",
       dependencies: [
         "Core", "GitSource", "SystemdBus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ] + plugins.map { .target(name: $0) }
+      ] + plugins.map { .target(name: $0) },
+      exclude: readme
     ),
-    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport", exclude: readme),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(
-      name: "UsersTests", dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"]),
-    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
+      name: "UsersTests",
+      dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"],
+      exclude: readme),
+    .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
+    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"]),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -238,7 +238,8 @@ public enum Subprocess {
 /// `dlsym(3)`
 private enum LibC {
   typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
-  typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
+  typealias AddCloseFrom =
+    @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
     -> Int32
 
   static let memfdCreate: MemfdCreate? = symbol("memfd_create")

@@ -12,7 +12,8 @@ struct ApplyCommand: ParsableCommand {
       fails, the changes that depend on it are skipped and the rest still apply; both are \
       reported. A run that finds nothing to do writes nothing.
 
-      Exit codes: 0 every change applied, 1 something failed, 75 another run is in progress.
+      Exit codes: 0 every change applied, 4 applied and drift was found (reverted, or \
+      reported where the drift policy says so), 1 something failed, 75 another run is in progress.
       """)
 
   @OptionGroup var options: HostOptions
@@ -32,7 +33,7 @@ struct ApplyCommand: ParsableCommand {
     let plan: Plan
     do {
       previous = try session.ledger()
-      plan = try session.engine.plan(loaded, host: session.host, ledger: previous)
+      plan = try session.plan(loaded, ledger: previous)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
@@ -43,13 +44,20 @@ struct ApplyCommand: ParsableCommand {
       throw ExitCode(ExitCodes.failure)
     }
     var ledger = previous
+    let started = Date().timeIntervalSince1970
     let report = session.engine.apply(plan, host: session.host, ledger: &ledger)
+    var errors: [String] = []
     do {
       try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)
+      try session.source.recordApplied()
     } catch {
-      Terminal.error("error: could not record what was applied: \(error)\n")
-      throw ExitCode(ExitCodes.failure)
+      errors.append("could not record what was applied: \(error)")
     }
+    let record = RunRecord(
+      time: started, host: session.hostName, commit: session.source.update?.commit.hex, source: session.tree.origin,
+      plan: plan, report: report, errors: errors)
+    session.record(record, changedSomething: !plan.isEmpty)
+    for error in errors { Terminal.error("error: \(error)\n") }
     switch options.format {
     case .json: Terminal.out(ApplyOutput(plan: plan, report: report).json() + "\n")
     case .text:
@@ -57,7 +65,8 @@ struct ApplyCommand: ParsableCommand {
       for limitation in plan.limitations { Terminal.out("note: \(limitation)\n") }
       Terminal.out(plan.isEmpty ? "No changes. The host matches the repository.\n" : renderer.render(report))
     }
-    if !report.succeeded { throw ExitCode(ExitCodes.failure) }
+    if !record.succeeded { throw ExitCode(ExitCodes.failure) }
+    if report.foundDrift { throw ExitCode(ExitCodes.drift) }
   }
 }
 

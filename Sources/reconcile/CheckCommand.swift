@@ -19,11 +19,8 @@ struct CheckCommand: ParsableCommand {
   var format: OutputFormat = .text
 
   func run() throws {
-    var options = try HostOptions.parse([])
-    options.repo = repository ?? repo ?? "."
-    options.host = "check"
-    let session = try Session(options: options)
-    let (hosts, diagnostics) = session.engine.check(tree: session.tree)
+    let tree = DirectoryTree(path: repository ?? repo ?? ".")
+    let (hosts, diagnostics) = Engine(plugins: PluginList.all).check(tree: tree)
     switch format {
     case .json:
       let encoder = JSONEncoder()
@@ -31,7 +28,7 @@ struct CheckCommand: ParsableCommand {
       let document = CheckOutput(hosts: hosts, valid: !diagnostics.hasErrors, diagnostics: diagnostics.sorted)
       Terminal.out(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
     case .text:
-      session.print(diagnostics: diagnostics)
+      Session.print(diagnostics, tree: tree)
       if !diagnostics.hasErrors {
         Terminal.out("ok: \(hosts.count) host\(hosts.count == 1 ? "" : "s") valid (\(hosts.joined(separator: ", ")))\n")
       } else {

@@ -1,21 +1,35 @@
 import ArgumentParser
+import Core
 
-/// The exit codes, one place, documented in `--help` and the README.
+/// The exit codes, one place, documented in `--help` and the README. `plan` combines bits so
+/// monitoring can tell the situations apart.
 enum ExitCodes {
-  /// plan: nothing to do; apply: every change applied; check: the repository is valid.
+  /// plan: in sync; apply: every change applied and nothing had drifted; check: valid.
   static let success: Int32 = 0
-  /// Any error: invalid repository, a failed change, an unreadable host.
+  /// Any error: invalid repository, refused source, a change that failed.
   static let failure: Int32 = 1
-  /// plan: changes are pending.
+  /// plan: the repository asks for changes.
   static let changesPending: Int32 = 2
+  /// plan: the host drifted; apply: succeeded, and drift was found (reverted or reported).
+  static let drift: Int32 = 4
+  /// plan: the source is stale (no successful fetch for longer than configured).
+  static let stale: Int32 = 8
   /// Another reconcile run holds the lock; nothing was done.
   static let busy: Int32 = 75
 
+  /// The exit code of `plan`.
+  static func of(_ plan: Plan, stale: Bool) -> Int32 {
+    (plan.hasRepositoryChanges ? changesPending : 0) | (plan.hasDrift ? drift : 0) | (stale ? Self.stale : 0)
+  }
+
   static let help = """
     Exit codes:
-      0   plan: nothing to do; apply: all changes applied; check: valid
-      1   error (invalid repository, failed change, host not readable)
-      2   plan: changes pending
+      0   plan: in sync; apply: all changes applied, nothing had drifted; check: valid
+      1   error (invalid repository, refused source, failed change, unreadable host)
+      2   plan: repository changes pending
+      4   plan: drift on the host; apply: succeeded after reverting (or reporting) drift
+      6   plan: both repository changes and drift (2 + 4)
+      +8  plan: the source is stale (added to the above: 8, 10, 12, 14)
       75  another reconcile run is in progress; nothing was done
     """
 }

@@ -4,8 +4,17 @@ import SystemCalls
 
 /// Options shared by the commands that look at one host.
 struct HostOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The state repository: a folder holding reconcile.yaml, hosts/ and roles/.", valueName: "dir"))
+  @Option(name: .long, help: ArgumentHelp("A state repository folder (a work tree), read as it is: no fetch, no signature check. Without it, the git repository of --url or of /etc/reconcile/config.yaml is used.", valueName: "dir"))
   var repo: String?
+
+  @Option(name: .long, help: ArgumentHelp("A git repository to fetch, verify and read (overrides the configuration's repository.url).", valueName: "url"))
+  var url: String?
+
+  @Option(name: .long, help: ArgumentHelp("The branch to follow with --url (default: the configuration's, or main).", valueName: "name"))
+  var branch: String?
+
+  @Option(name: .long, help: ArgumentHelp("An ssh-keygen allowed-signers file: every new commit must be signed by one of them.", valueName: "file"))
+  var allowedSigners: String?
 
   @Option(name: .long, help: ArgumentHelp("The host to reconcile (default: this machine's host name).", valueName: "name"))
   var host: String?
@@ -16,11 +25,6 @@ struct HostOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: text or json.")
   var format: OutputFormat = .text
 
-  /// The host name to use.
-  var hostName: String { host ?? SystemCalls.hostName() }
-
-  /// The repository folder; the current folder when none was given.
-  var repositoryPath: String { repo ?? "." }
 }
 
 /// How results are printed.

@@ -11,7 +11,8 @@ struct PlanCommand: ParsableCommand {
       changes: + create, ~ update, - delete, each with its cause (new, changed, drift, \
       conflict, prune, adoption). With --format json the plan itself is printed.
 
-      Exit codes: 0 nothing to do, 2 changes pending, 1 error.
+      Exit codes: 0 in sync, 2 repository changes pending, 4 drift on the host, 6 both, \
+      +8 when the source is stale, 1 error.
       """)
 
   @OptionGroup var options: HostOptions
@@ -23,7 +24,7 @@ struct PlanCommand: ParsableCommand {
     let loaded = try session.load()
     let plan: Plan
     do {
-      plan = try session.engine.plan(loaded, host: session.host, ledger: try session.ledger())
+      plan = try session.plan(loaded, ledger: try session.ledger())
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
@@ -34,6 +35,7 @@ struct PlanCommand: ParsableCommand {
     case .text: Terminal.out(PlanRenderer(colour: Terminal.colour()).render(plan))
     }
     if plan.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.failure) }
-    if !plan.isEmpty { throw ExitCode(ExitCodes.changesPending) }
+    let code = ExitCodes.of(plan, stale: session.source.isStale)
+    if code != 0 { throw ExitCode(code) }
   }
 }

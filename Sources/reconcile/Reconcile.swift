@@ -2,7 +2,6 @@ import ArgumentParser
 import Core
 
 /// The `reconcile` command line.
-@main
 struct Reconcile: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
@@ -17,19 +16,39 @@ struct Reconcile: ParsableCommand {
         reconcile --dry-run                                 the same as 'plan'
         reconcile apply                                     make the changes
         reconcile check /srv/state                          validate every host
+        reconcile status                                    in sync? drift? fresh?
+        reconcile drift --since 7d                          what changed behind our back
 
       \(ExitCodes.help)
       """,
-    subcommands: [PlanCommand.self, ApplyCommand.self, CheckCommand.self]
+    subcommands: [PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self]
   )
 
-  @Flag(name: .customLong("dry-run"), help: "Show what would change and change nothing (same as 'plan').")
+  @Flag(name: .customLong("dry-run"), help: "Show what would change and change nothing: 'reconcile --dry-run ...' is 'reconcile plan ...', and so is 'reconcile apply --dry-run ...'.")
   var dryRun = false
 
-  @OptionGroup var options: HostOptions
+  func run() throws { throw CleanExit.helpRequest(self) }
 
-  func run() throws {
-    guard dryRun else { throw CleanExit.helpRequest(self) }
-    try PlanCommand.run(options: options)
+  /// `--dry-run` anywhere before a subcommand, or with `apply`, means `plan`.
+  static func rewritingDryRun(_ arguments: [String]) -> [String] {
+    guard let flag = arguments.firstIndex(of: "--dry-run") else { return arguments }
+    var arguments = arguments
+    arguments.remove(at: flag)
+    if arguments.first == "apply" || arguments.first == "plan" {
+      arguments[0] = "plan"
+    } else if let first = arguments.first, Reconcile.configuration.subcommands.contains(where: { $0.configuration.commandName == first }) {
+      arguments.insert("--dry-run", at: flag)
+    } else {
+      arguments.insert("plan", at: 0)
+    }
+    return arguments
+  }
+}
+
+/// The entry point.
+@main
+enum Main {
+  static func main() {
+    Reconcile.main(Reconcile.rewritingDryRun(Array(CommandLine.arguments.dropFirst())))
   }
 }

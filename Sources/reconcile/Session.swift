@@ -2,52 +2,121 @@ import ArgumentParser
 import Core
 import SystemCalls
 
-/// One run against one host: the repository tree, the engine, the host and its ledger.
+/// One run against one host: the configuration, the source, the engine, the host and its
+/// ledger.
 struct Session {
   let options: HostOptions
   let engine = Engine(plugins: PluginList.all)
-  let tree: any StateTree
+  let configuration: HostConfiguration
+  let source: StateSource
   let host: Host
-  let stateDirectory = HostPath("/var/lib/reconcile")!
+  var stateDirectory: HostPath { configuration.stateDirectory }
+  var tree: any StateTree { source.tree }
 
+  /// Opens the host root, reads the configuration and the source. `fetch` is false for
+  /// commands that must not touch the mirror.
   init(options: HostOptions) throws {
     self.options = options
-    tree = DirectoryTree(path: options.repositoryPath)
     let fs: RootedFileSystem
     do {
       fs = try RootedFileSystem(root: options.root)
     } catch {
       throw ValidationError("cannot open the host root \(options.root): \(error)")
     }
+    var diagnostics = Diagnostics()
+    configuration = try HostConfiguration.load(from: fs, diagnostics: &diagnostics)
+    Session.print(diagnostics, tree: nil)
+    guard !diagnostics.hasErrors else { throw ExitCode(ExitCodes.failure) }
+    let state = fs.realPath(configuration.stateDirectory)
+    if let repo = options.repo {
+      source = .directory(repo, stateDirectory: state)
+    } else if let url = options.url ?? configuration.url {
+      do {
+        try fs.makeFolders(configuration.stateDirectory, mode: 0o700)
+        source = try .git(
+          url: url, branch: options.branch ?? configuration.branch,
+          allowedSigners: options.allowedSigners ?? configuration.allowedSigners.map { Session.hostFile($0, fs) },
+          sshKey: configuration.sshKey.map { Session.hostFile($0, fs) }, staleAfter: configuration.staleAfter,
+          stateDirectory: state)
+      } catch {
+        Terminal.error("error: \(error)\n")
+        throw ExitCode(ExitCodes.failure)
+      }
+    } else {
+      throw ValidationError(
+        "no state repository: pass --repo DIR (a work tree) or --url URL, or set repository.url in \(fs.realPath(HostConfiguration.path))")
+    }
     let facts = HostFacts(
-      name: options.hostName, live: false,
+      name: options.host ?? configuration.host ?? SystemCalls.hostName(), live: false,
       liveUnavailableReason: LiveSystemd.unavailableReason(root: options.root),
-      stateDirectory: stateDirectory)
+      stateDirectory: configuration.stateDirectory)
     host = Host(fs: fs, facts: facts)
   }
+
+  /// The host name the run is for.
+  var hostName: String { host.facts.name }
 
   /// Loads and validates the host's declarations, printing every problem; exits 1 on errors.
   func load() throws -> Engine.LoadedHost {
     var diagnostics = Diagnostics()
-    let loaded = engine.load(tree: tree, host: options.hostName, diagnostics: &diagnostics)
+    let loaded = engine.load(tree: tree, host: hostName, diagnostics: &diagnostics)
     print(diagnostics: diagnostics)
     guard let loaded else { throw ExitCode(ExitCodes.failure) }
     return loaded
   }
 
+  /// Plans, adding what the source has to say.
+  func plan(_ loaded: Engine.LoadedHost, ledger: Ledger) throws -> Plan {
+    var plan = try engine.plan(loaded, host: host, ledger: ledger)
+    plan.limitations = source.limitations + plan.limitations
+    return plan
+  }
+
   /// Prints diagnostics to standard error, quoting the offending lines.
-  func print(diagnostics: Diagnostics) {
+  func print(diagnostics: Diagnostics) { Session.print(diagnostics, tree: tree) }
+
+  static func print(_ diagnostics: Diagnostics, tree: (any StateTree)?) {
     guard !diagnostics.all.isEmpty else { return }
-    let tree = self.tree
     let renderer = DiagnosticRenderer(colour: Terminal.colour(fd: 2)) { path in
-      (try? tree.contents(of: path, limit: StateRepository.fileSizeLimit)).map { String(decoding: $0, as: UTF8.self) }
+      guard let tree else { return nil }
+      return (try? tree.contents(of: path, limit: StateRepository.fileSizeLimit)).map { String(decoding: $0, as: UTF8.self) }
     }
     Terminal.error(renderer.render(diagnostics.sorted))
+  }
+
+  /// Keeps the record of an apply: in the run log when it changed something or failed (a
+  /// run with nothing to do writes nothing), in the journal always, in the metrics file
+  /// when one is configured. Failures to record are reported, not fatal.
+  func record(_ record: RunRecord, changedSomething: Bool) {
+    if changedSomething || !record.succeeded {
+      do {
+        try RunLog(fs: host.fs, stateDirectory: stateDirectory).append(record)
+      } catch {
+        Terminal.error("warning: could not append to the run log: \(error)\n")
+      }
+    }
+    if let journal = host.journal {
+      for entry in record.journalEntries() { try? journal.send(entry) }
+    }
+    if let file = configuration.metricsFile {
+      let metrics = Metrics(record: record, secondsSinceFetch: source.fetchAge.map(Double.init))
+      do {
+        try host.fs.write(file, Array(metrics.text.utf8), mode: 0o644)
+      } catch {
+        Terminal.error("warning: could not write the metrics file: \(error)\n")
+      }
+    }
   }
 
   /// The ledger, or a clear failure.
   func ledger() throws -> Ledger {
     try Ledger.load(from: host.fs, stateDirectory: stateDirectory)
+  }
+
+  /// A host-side file named in the configuration, as a real path under the root. (Paths on
+  /// the command line are taken as they are.)
+  private static func hostFile(_ path: String, _ fs: RootedFileSystem) -> String {
+    HostPath(path).map(fs.realPath) ?? path
   }
 }
 

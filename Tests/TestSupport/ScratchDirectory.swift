@@ -54,3 +54,11 @@ public let packageRoot: String = {
 
 /// `state-repo-example/` of this package.
 public let exampleRepository = "\(packageRoot)/state-repo-example"
+
+extension ScratchDirectory {
+  /// `path/name`, created as a folder when `directory`.
+  public func sub(_ name: String, directory: Bool = true) throws -> String {
+    if directory { try FileManager.default.createDirectory(atPath: join(name), withIntermediateDirectories: true) }
+    return join(name)
+  }
+}

@@ -15,8 +15,11 @@ public struct Engine: Sendable {
     self.otherSections = otherSections
   }
 
-  /// Every top-level key some plugin reads, and the other sections accepted.
-  public var sectionKeys: Set<String> { Set(plugins.flatMap(\.sections)).union(otherSections) }
+  /// Every top-level key some plugin reads, the engine's own (`drift`), and the other
+  /// sections accepted.
+  public var sectionKeys: Set<String> {
+    Set(plugins.flatMap(\.sections) + [DriftPolicy.section]).union(otherSections)
+  }
 
   /// A host's declarations decoded by every plugin.
   public struct LoadedHost: Sendable {
@@ -25,6 +28,8 @@ public struct Engine: Sendable {
     var desired: [any Sendable]
     /// Warnings found while loading.
     public var warnings: [Diagnostic]
+    /// What to do about drift.
+    public var driftPolicy: DriftPolicy
   }
 
   /// Loads and validates `host` from `tree`. Returns nil when there are errors; every
@@ -37,8 +42,9 @@ public struct Engine: Sendable {
     for plugin in plugins {
       desired.append(decode(plugin, declarations, &contributions, &diagnostics))
     }
+    let policy = DriftPolicy.decode(declarations, plugins: Set(plugins.map(\.name)), diagnostics: &diagnostics)
     guard !diagnostics.hasErrors else { return nil }
-    return LoadedHost(declarations: declarations, desired: desired, warnings: diagnostics.warnings)
+    return LoadedHost(declarations: declarations, desired: desired, warnings: diagnostics.warnings, driftPolicy: policy)
   }
 
   /// Validates every host of the repository; the diagnostics of all of them.
@@ -57,6 +63,7 @@ public struct Engine: Sendable {
     var diagnostics = Diagnostics(loaded.warnings)
     var limitations: [String] = []
     var ledgerUpdates: [Address: Ledger.Entry?] = [:]
+    var notes: [String: [String]] = [:]
     if let reason = host.facts.liveUnavailableReason { limitations.append(reason) }
     for (plugin, desired) in zip(plugins, loaded.desired) {
       let part = try plan(plugin, desired, host: host, ledger: ledger)
@@ -64,12 +71,14 @@ public struct Engine: Sendable {
       diagnostics.append(contentsOf: part.diagnostics)
       limitations += part.limitations
       ledgerUpdates.merge(part.ledgerUpdates) { $1 }
+      if !part.notes.isEmpty { notes[plugin.name] = part.notes }
     }
-    let ordered = try DependencyOrder.sort(changes).ordered
+    let ordered = Self.markReportOnly(try DependencyOrder.sort(changes).ordered, policy: loaded.driftPolicy)
     var plan = Plan(
       host: loaded.declarations.host, source: loaded.declarations.tree.origin, changes: ordered,
       diagnostics: diagnostics.sorted, limitations: limitations)
     plan.ledgerUpdates = ledgerUpdates
+    plan.notes = notes
     return plan
   }
 
@@ -87,7 +96,11 @@ public struct Engine: Sendable {
     for (address, entry) in plan.ledgerUpdates { ledger[address] = entry }
     let byName = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for (i, change) in plan.changes.enumerated() {
-      if let blocker = prerequisites[i].first(where: { outcomes[$0].status != .applied }) {
+      if change.reportOnly {
+        outcomes.append(ChangeOutcome(change: change, status: .reported, message: "drift reported, not reverted (drift policy)"))
+        continue
+      }
+      if let blocker = prerequisites[i].first(where: { outcomes[$0].status == .failed || outcomes[$0].status == .skipped }) {
         outcomes.append(
           ChangeOutcome(change: change, status: .skipped, message: "skipped because \(plan.changes[blocker].address) was not applied"))
         continue
@@ -105,6 +118,29 @@ public struct Engine: Sendable {
     }
     let elapsed = ContinuousClock.now - started
     return ApplyReport(outcomes: outcomes, error: nil, duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+  }
+
+  /// Marks drift the policy reports only, and the consequences (reloads, restarts) that
+  /// follow only from such drift.
+  static func markReportOnly(_ changes: [Change], policy: DriftPolicy) -> [Change] {
+    var changes = changes
+    for i in changes.indices where changes[i].cause == .drift && policy.mode(for: changes[i]) == .report {
+      changes[i].reportOnly = true
+    }
+    var index: [Address: Int] = [:]
+    for (i, change) in changes.enumerated() { index[change.address] = i }
+    var moved = true
+    while moved {
+      moved = false
+      for i in changes.indices where changes[i].cause == .consequence && !changes[i].reportOnly {
+        let causes = changes[i].dependsOn.compactMap { index[$0] }
+        if !causes.isEmpty && causes.allSatisfy({ changes[$0].reportOnly }) {
+          changes[i].reportOnly = true
+          moved = true
+        }
+      }
+    }
+    return changes
   }
 
   // Opened-existential helpers: each plugin's Desired travels type-erased between phases.
@@ -132,7 +168,7 @@ public struct Engine: Sendable {
 
 /// What happened to one change.
 public struct ChangeOutcome: Sendable, Codable {
-  public enum Status: String, Sendable, Codable { case applied, failed, skipped }
+  public enum Status: String, Sendable, Codable { case applied, failed, skipped, reported }
   public var address: Address
   public var action: Change.Action
   public var cause: Change.Cause
@@ -156,8 +192,10 @@ public struct ApplyReport: Sendable, Codable {
   /// Seconds spent applying.
   public var duration: Double
 
-  /// Whether every change applied.
-  public var succeeded: Bool { error == nil && outcomes.allSatisfy { $0.status == .applied } }
+  /// Whether every change applied (or was only to be reported).
+  public var succeeded: Bool { error == nil && outcomes.allSatisfy { $0.status == .applied || $0.status == .reported } }
+  /// Whether drift was found (reverted or reported).
+  public var foundDrift: Bool { outcomes.contains { $0.cause == .drift || $0.cause == .conflict } }
   public var failed: [ChangeOutcome] { outcomes.filter { $0.status == .failed } }
   public var skipped: [ChangeOutcome] { outcomes.filter { $0.status == .skipped } }
 }

@@ -44,14 +44,17 @@ public struct PluginPlan: Sendable {
   /// Ledger entries to record although nothing on the host changes (resources found already
   /// in the desired state, e.g. after a run was interrupted), or to forget (nil).
   public var ledgerUpdates: [Address: Ledger.Entry?]
+  /// Lines worth showing beside the changes (e.g. `report.service 9.6 UNSAFE -> 2.1 OK`).
+  public var notes: [String]
 
   public init(
     changes: [Change] = [], diagnostics: Diagnostics = Diagnostics(), limitations: [String] = [],
-    ledgerUpdates: [Address: Ledger.Entry?] = [:]
+    ledgerUpdates: [Address: Ledger.Entry?] = [:], notes: [String] = []
   ) {
     self.changes = changes
     self.diagnostics = diagnostics
     self.limitations = limitations
     self.ledgerUpdates = ledgerUpdates
+    self.notes = notes
   }
 }

@@ -8,14 +8,17 @@ public struct Host: Sendable {
   public var userManager: @Sendable (UInt32) -> (any ServiceManager)?
   /// logind; nil offline.
   public var login: (any LoginManager)?
+  /// The system journal; nil where none is used.
+  public var journal: (any EventJournal)?
   /// Facts plugins plan with.
   public var facts: HostFacts
 
   public init(
     fs: RootedFileSystem, systemd: (any ServiceManager)? = nil,
     userManager: @escaping @Sendable (UInt32) -> (any ServiceManager)? = { _ in nil },
-    login: (any LoginManager)? = nil, facts: HostFacts
+    login: (any LoginManager)? = nil, journal: (any EventJournal)? = nil, facts: HostFacts
   ) {
+    self.journal = journal
     self.fs = fs
     self.systemd = systemd
     self.userManager = userManager

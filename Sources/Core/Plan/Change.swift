@@ -39,6 +39,8 @@ public struct Change: Sendable, Codable, Hashable {
   public var dependsOn: [Address]
   /// The plugin's own instructions for applying the change (JSON of its payload type).
   public var payload: JSONValue
+  /// Drift the policy says to report only: shown, never applied.
+  public var reportOnly = false
 
   public init(
     address: Address, action: Action, cause: Cause, plugin: String, summary: String,

@@ -14,12 +14,14 @@ public struct Plan: Sendable, Codable {
   public var diagnostics: [Diagnostic]
   /// Things planning could not see (e.g. "no running systemd: unit states not observed").
   public var limitations: [String]
+  /// What plugins want shown beside the changes, by plugin name.
+  public var notes: [String: [String]] = [:]
   /// Ledger entries to record (or forget, nil) although nothing on the host changes; not
   /// part of the JSON document.
   public var ledgerUpdates: [Address: Ledger.Entry?] = [:]
 
   enum CodingKeys: String, CodingKey {
-    case version, host, source, changes, diagnostics, limitations
+    case version, host, source, changes, diagnostics, limitations, notes
   }
 
   public init(
@@ -35,13 +37,12 @@ public struct Plan: Sendable, Codable {
   /// Whether applying would change nothing.
   public var isEmpty: Bool { changes.isEmpty }
 
-  /// Whether any change reverts drift (or a conflict) on the host.
+  /// Whether the host drifted: a change reverts (or reports) drift or a conflict.
   public var hasDrift: Bool { changes.contains { $0.cause == .drift || $0.cause == .conflict } }
 
-  /// Whether any change comes from the repository (not only drift).
+  /// Whether the repository asks for changes (anything but pure drift and its consequences).
   public var hasRepositoryChanges: Bool {
-    changes.contains { $0.cause != .drift && $0.cause != .conflict && $0.cause != .consequence }
-      || changes.contains { $0.cause == .conflict }
+    changes.contains { [.new, .changed, .conflict, .prune, .adoption].contains($0.cause) }
   }
 
   /// The plan as pretty JSON.

@@ -16,6 +16,7 @@ public struct PlanRenderer: Sendable {
     var out = "Plan for host '\(plan.host)' from \(plan.source):\n"
     for limitation in plan.limitations { out += paint("note: \(limitation)\n", "2") }
     if plan.changes.isEmpty {
+      out += notes(plan)
       out += "\nNo changes. The host matches the repository.\n"
       return out
     }
@@ -25,7 +26,17 @@ public struct PlanRenderer: Sendable {
       out += line(for: change, width: width)
       out += diff(change.diff)
     }
+    out += notes(plan)
     out += "\n" + summary(plan.changes) + "\n"
+    return out
+  }
+
+  private func notes(_ plan: Plan) -> String {
+    var out = ""
+    for (plugin, lines) in plan.notes.sorted(by: { $0.key < $1.key }) {
+      out += "\n\(plugin):\n"
+      for line in lines { out += "  \(line)\n" }
+    }
     return out
   }
 
@@ -39,6 +50,7 @@ public struct PlanRenderer: Sendable {
       case .applied: mark = paint("ok     ", "32")
       case .failed: mark = paint("FAILED ", "31;1")
       case .skipped: mark = paint("skipped", "33")
+      case .reported: mark = paint("drift  ", "35")
       }
       out += "\(mark) \(symbol(outcome.action)) \(outcome.address)"
       if let message = outcome.message { out += ": \(message)" }
@@ -59,7 +71,9 @@ public struct PlanRenderer: Sendable {
     case .update: code = "33"
     case .delete: code = "31"
     }
-    return paint("\(symbol(change.action)) \(address)", code) + pad + "  \(change.summary) " + paint("[\(change.cause.rawValue)]", "2") + "\n"
+    let symbol = change.reportOnly ? "!" : symbol(change.action)
+    let cause = change.reportOnly ? "\(change.cause.rawValue), report only" : change.cause.rawValue
+    return paint("\(symbol) \(address)", change.reportOnly ? "35" : code) + pad + "  \(change.summary) " + paint("[\(cause)]", "2") + "\n"
   }
 
   private func diff(_ lines: [String]) -> String {
@@ -73,8 +87,12 @@ public struct PlanRenderer: Sendable {
   }
 
   private func summary(_ changes: [Change]) -> String {
-    let count = { (action: Change.Action) in changes.filter { $0.action == action }.count }
-    return "\(changes.count) change\(changes.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
+    let reported = changes.filter(\.reportOnly).count
+    let applied = changes.filter { !$0.reportOnly }
+    let count = { (action: Change.Action) in applied.filter { $0.action == action }.count }
+    var line = "\(applied.count) change\(applied.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
+    if reported > 0 { line += " \(reported) drifted resource\(reported == 1 ? "" : "s") reported only." }
+    return line
   }
 
   private func symbol(_ action: Change.Action) -> String {

@@ -1,0 +1,86 @@
+import Foundation
+
+/// What one `apply` did, kept in the state directory's run log and sent to the journal.
+public struct RunRecord: Sendable, Codable, Equatable {
+  /// One change and how it ended.
+  public struct Entry: Sendable, Codable, Equatable {
+    public var address: Address
+    public var plugin: String
+    public var action: Change.Action
+    public var cause: Change.Cause
+    public var outcome: ChangeOutcome.Status
+    public var message: String?
+  }
+
+  /// Seconds since the epoch when the run started.
+  public var time: Double
+  public var host: String
+  /// The applied commit, for a git source.
+  public var commit: String?
+  /// Where the state came from.
+  public var source: String
+  public var changes: [Entry]
+  /// Seconds the run took.
+  public var duration: Double
+  /// Errors that stopped or failed the run.
+  public var errors: [String]
+
+  public init(time: Double, host: String, commit: String?, source: String, plan: Plan, report: ApplyReport, errors: [String]) {
+    self.time = time
+    self.host = host
+    self.commit = commit
+    self.source = source
+    let plugins = Dictionary(plan.changes.map { ($0.address, $0.plugin) }, uniquingKeysWith: { a, _ in a })
+    changes = report.outcomes.map {
+      Entry(address: $0.address, plugin: plugins[$0.address] ?? "", action: $0.action, cause: $0.cause, outcome: $0.status, message: $0.message)
+    }
+    duration = report.duration
+    self.errors = errors + report.failed.map { "\($0.address): \($0.message ?? "failed")" }
+  }
+
+  /// Whether every change applied.
+  public var succeeded: Bool { errors.isEmpty }
+
+  /// The drift events of this run (drift and conflicts).
+  public var driftEvents: [Entry] { changes.filter { $0.cause == .drift || $0.cause == .conflict } }
+}
+
+/// The run log, `runs.jsonl` in the state directory: one JSON record per line, oldest first,
+/// bounded in size (the oldest records go first). Written only by runs that did something or
+/// failed: a run with nothing to do writes nothing.
+public struct RunLog: Sendable {
+  public static let fileName = "runs.jsonl"
+  /// Records kept at most.
+  public static let maximumRecords = 2000
+  /// Bytes kept at most.
+  public static let maximumBytes = 4 << 20
+
+  public let fs: RootedFileSystem
+  public let stateDirectory: HostPath
+
+  public init(fs: RootedFileSystem, stateDirectory: HostPath) {
+    self.fs = fs
+    self.stateDirectory = stateDirectory
+  }
+
+  /// Every record, oldest first. Lines that do not parse are skipped.
+  public func records() throws -> [RunRecord] {
+    guard let bytes = try fs.read(stateDirectory.child(Self.fileName), limit: Self.maximumBytes * 2) else { return [] }
+    let decoder = JSONDecoder()
+    return bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(RunRecord.self, from: Data($0)) }
+  }
+
+  /// Appends `record`, dropping the oldest records beyond the bounds; atomic.
+  public func append(_ record: RunRecord) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var lines = try records().map { Array(try encoder.encode($0)) }
+    lines.append(Array(try encoder.encode(record)))
+    var total = lines.reduce(0) { $0 + $1.count + 1 }
+    while lines.count > 1 && (lines.count > Self.maximumRecords || total > Self.maximumBytes) {
+      total -= lines.removeFirst().count + 1
+    }
+    try fs.makeFolders(stateDirectory, mode: 0o700)
+    try fs.write(stateDirectory.child(Self.fileName), lines.flatMap { $0 + [10] }, mode: 0o600)
+  }
+}

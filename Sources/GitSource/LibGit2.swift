@@ -1,0 +1,31 @@
+import CGit2
+
+/// Process-wide libgit2 set-up, done once before the first handle is made.
+enum LibGit2 {
+  /// Initialises libgit2 and empties the system, XDG, global and ProgramData configuration
+  /// search paths, so that no `/etc/gitconfig` or `~/.gitconfig` (an `insteadOf`, a proxy,
+  /// a credential helper) can change what a mirror fetches: the only configuration libgit2
+  /// reads is the mirror's own, which reconcile writes.
+  ///
+  /// It also turns off libgit2's repository owner check (git's `safe.directory`). That check
+  /// keeps git from running programs named in the configuration of someone else's
+  /// repository (hooks, `core.fsmonitor`); libgit2 runs none. With it on, root could not
+  /// fetch from a local path owned by the operator, and with the configuration search paths
+  /// emptied nobody could allow it. reconcile checks its own mirror's owner itself, and
+  /// trusts nothing it fetches until the signatures are verified.
+  /// `git_libgit2_init`, `git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH)`,
+  /// `git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION)`
+  static let ready: Void = {
+    git_libgit2_init()
+    _ = cgit2_set_owner_validation(0)
+    for level in [
+      GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL,
+      GIT_CONFIG_LEVEL_PROGRAMDATA,
+    ] {
+      _ = cgit2_set_search_path(level.rawValue, "")
+    }
+  }()
+
+  /// Makes sure `ready` ran.
+  static func prepare() { _ = ready }
+}
