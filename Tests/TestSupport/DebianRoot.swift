@@ -15,7 +15,8 @@ public enum DebianRoot {
 
   /// Copies the fixture files into `root/etc` (created when missing).
   public static func seed(_ root: String) throws {
-    try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: root + "/etc", withIntermediateDirectories: true)
     for file in files {
       let target = "\(root)/etc/\(file.name)"
       try FileManager.default.copyItem(atPath: "\(fixtures)/\(file.name)", toPath: target)
@@ -36,12 +37,15 @@ public enum DebianRoot {
       let home = String(fields[5])
       let shell = String(fields[6])
       if home != "/nonexistent" {
-        try FileManager.default.createDirectory(atPath: root + home, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+          atPath: root + home, withIntermediateDirectories: true)
       }
       if !FileManager.default.fileExists(atPath: root + shell) {
         try FileManager.default.createDirectory(
-          atPath: root + (shell as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: root + shell, contents: Data(), attributes: [.posixPermissions: 0o755])
+          atPath: root + (shell as NSString).deletingLastPathComponent,
+          withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+          atPath: root + shell, contents: Data(), attributes: [.posixPermissions: 0o755])
       }
     }
   }

@@ -26,11 +26,14 @@ struct AccountsPluginTests {
 
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()], repository: repository, host: "gemini",
+      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
+      repository: repository, host: "gemini",
       root: root)
   }
 
-  func accounts() throws -> AccountDatabase { try AccountFiles(fs: RootedFileSystem(root: root)).read() }
+  func accounts() throws -> AccountDatabase {
+    try AccountFiles(fs: RootedFileSystem(root: root)).read()
+  }
 
   func status(_ path: String) throws -> FileStatus {
     let url = URL(fileURLWithPath: root + path)
@@ -43,7 +46,8 @@ struct AccountsPluginTests {
     let before = try DebianRoot.files.map { try status("/etc/\($0.name)") }
     let result = try harness.apply()
     #expect(result.report.succeeded, "\(result.report.failed)")
-    let adoption = try #require(result.plan.changes.first { $0.address == Address("group", "debian-tor") })
+    let adoption = try #require(
+      result.plan.changes.first { $0.address == Address("group", "debian-tor") })
     #expect(adoption.cause == .adoption)
     #expect(adoption.diff == ["+member: bitcoin"])
     // Groups before the users that join them; users before their ranges and linger.
@@ -110,7 +114,9 @@ struct AccountsPluginTests {
     try DebianRoot.provideHomesAndShells(root)
     try harness.apply()
     // The repository loses a user (locked), and gains one.
-    try scratch.write("repo/roles/report/role.yaml", "users:\n  auditor: {}\nunits:\n  report.timer:\n    enable: true\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml",
+      "users:\n  auditor: {}\nunits:\n  report.timer:\n    enable: true\n")
     let second = try harness.apply()
     #expect(second.report.succeeded)
     try harness.apply()
@@ -126,13 +132,16 @@ struct AccountsPluginTests {
     try append("subuid", "alice:200000:65536\n")
     try scratch.write(
       "repo/roles/matrix/role.yaml",
-      "users:\n  matrix:\n    home: /var/lib/matrix\n    subids: { start: 230000, count: 65536 }\n    linger: true\n")
+      "users:\n  matrix:\n    home: /var/lib/matrix\n    subids: { start: 230000, count: 65536 }\n    linger: true\n"
+    )
     let before = try TreeSnapshot(root)
     #expect {
       try harness.apply()
     } throws: { error in
       let text = "\(error)"
-      return text.contains("roles/matrix/role.yaml:4:13: error: the declared range 230000-295535 of 'matrix' overlaps alice's range 200000-265535 in /etc/subuid")
+      return text.contains(
+        "roles/matrix/role.yaml:4:13: error: the declared range 230000-295535 of 'matrix' overlaps alice's range 200000-265535 in /etc/subuid"
+      )
     }
     #expect(try TreeSnapshot(root).differences(from: before) == [])
   }
@@ -161,7 +170,8 @@ struct AccountsPluginTests {
     let uid = accounts.passwd.entry(named: "matrix")?.uid
     try FileManager.default.removeItem(atPath: repository + "/roles/matrix/role.yaml")
     try FileManager.default.copyItem(
-      atPath: exampleRepository + "/roles/matrix/role.yaml", toPath: repository + "/roles/matrix/role.yaml")
+      atPath: exampleRepository + "/roles/matrix/role.yaml",
+      toPath: repository + "/roles/matrix/role.yaml")
     let back = try harness.apply()
     #expect(back.report.succeeded)
     #expect(try self.accounts().shadow.entry(named: "matrix")?.isLocked == false)
@@ -170,13 +180,16 @@ struct AccountsPluginTests {
 
   @Test("A deleted user's UID is never given to a different user; its home stays")
   func uidsAreNotReused() throws {
-    try scratch.write("repo/roles/report/role.yaml", "users:\n  olduser: { remove: delete, home: /var/lib/olduser }\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml",
+      "users:\n  olduser: { remove: delete, home: /var/lib/olduser }\n")
     try harness.apply()
     let old = try #require(try accounts().passwd.entry(named: "olduser"))
     try scratch.write("repo/roles/report/role.yaml", "users: {}\n")
     let deletion = try harness.apply()
     #expect(deletion.report.succeeded, "\(deletion.report.failed)")
-    #expect(deletion.plan.changes.first { $0.address == Address("user", "olduser") }?.action == .delete)
+    #expect(
+      deletion.plan.changes.first { $0.address == Address("user", "olduser") }?.action == .delete)
     #expect(try accounts().passwd.entry(named: "olduser") == nil)
     #expect(scratch.exists("root/var/lib/olduser"))
 
@@ -207,7 +220,9 @@ struct AccountsPluginTests {
       """)
     let before = try TreeSnapshot(root)
     var diagnostics = Diagnostics()
-    #expect(harness.engine.load(tree: DirectoryTree(path: repository), host: "gemini", diagnostics: &diagnostics) == nil)
+    #expect(
+      harness.engine.load(
+        tree: DirectoryTree(path: repository), host: "gemini", diagnostics: &diagnostics) == nil)
     let errors = diagnostics.errors.map(\.description)
     let expected = [
       "roles/report/role.yaml:2:3: error: the user name 'Report' must start with a lowercase letter or '_'",
@@ -232,8 +247,10 @@ struct AccountsPluginTests {
     let before = try TreeSnapshot(root)
     let plan = try harness.plan()
     let error = try #require(plan.diagnostics.first { $0.code == "changed-id" })
-    #expect(error.description.hasPrefix(
-      "roles/report/role.yaml:2:3: error: user 'report' has UID \(uid) on the host but 850 is declared"))
+    #expect(
+      error.description.hasPrefix(
+        "roles/report/role.yaml:2:3: error: user 'report' has UID \(uid) on the host but 850 is declared"
+      ))
     #expect(throws: DiagnosticsError.self) { try harness.apply() }
     #expect(try TreeSnapshot(root).differences(from: before) == [])
   }
@@ -242,11 +259,13 @@ struct AccountsPluginTests {
   func adoption() throws {
     try append("passwd", "tor:x:106:107::/var/lib/tor:/bin/false\n")
     try append("shadow", "tor:*:20000:0:99999:7:::\n")
-    try scratch.write("repo/roles/report/role.yaml", "users:\n  tor: { home: /var/lib/tor, group: debian-tor }\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml", "users:\n  tor: { home: /var/lib/tor, group: debian-tor }\n")
     let refused = try harness.plan()
     #expect(refused.diagnostics.contains { $0.code == "not-adopted" && $0.position?.line == 2 })
     try scratch.write(
-      "repo/roles/report/role.yaml", "users:\n  tor: { adopt: true, home: /var/lib/tor, group: debian-tor }\n")
+      "repo/roles/report/role.yaml",
+      "users:\n  tor: { adopt: true, home: /var/lib/tor, group: debian-tor }\n")
     let result = try harness.apply()
     let change = try #require(result.plan.changes.first { $0.address == Address("user", "tor") })
     #expect(change.cause == .adoption)

@@ -2,17 +2,20 @@ import Core
 
 extension LingerPlugin {
   public func decode(
-    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+    _ declarations: HostDeclarations, contributions: inout Contributions,
+    diagnostics: inout Diagnostics
   ) -> DesiredLinger {
     var desired = DesiredLinger()
-    for requirement in contributions.accounts where requirement.linger && desired.users[requirement.user] == nil {
+    for requirement in contributions.accounts
+    where requirement.linger && desired.users[requirement.user] == nil {
       desired.users[requirement.user] = requirement.position
     }
     return desired
   }
 
   /// Reads `/var/lib/systemd/linger`, which logind keeps current on a live host too.
-  public func observe(_ desired: DesiredLinger, ledger: Ledger, host: Host) throws -> ObservedLinger {
+  public func observe(_ desired: DesiredLinger, ledger: Ledger, host: Host) throws -> ObservedLinger
+  {
     var observed = ObservedLinger()
     let names = Set(desired.users.keys).union(ledger.addresses(of: name).map(\.name))
     for user in names where HostPath.isValidComponent(user) {
@@ -21,7 +24,9 @@ extension LingerPlugin {
     return observed
   }
 
-  public func plan(_ desired: DesiredLinger, observed: ObservedLinger, ledger: Ledger, host: HostFacts) -> PluginPlan {
+  public func plan(
+    _ desired: DesiredLinger, observed: ObservedLinger, ledger: Ledger, host: HostFacts
+  ) -> PluginPlan {
     var result = PluginPlan()
     for user in desired.users.keys.sorted() {
       let address = Address("linger", user)
@@ -39,7 +44,8 @@ extension LingerPlugin {
           dependsOn: [Address("user", user)], payload: LingerPayload(user: user, enable: true)))
     }
     for address in ledger.addresses(of: name) where desired.users[address.name] == nil {
-      guard let entry = ledger[address], entry.created, observed.lingering.contains(address.name) else {
+      guard let entry = ledger[address], entry.created, observed.lingering.contains(address.name)
+      else {
         result.ledgerUpdates[address] = .some(nil)
         continue
       }
@@ -47,7 +53,8 @@ extension LingerPlugin {
         Change(
           address: address, action: .delete, cause: .prune, plugin: name,
           summary: "disable linger for \(address.name) (no longer asked for)",
-          dependsOn: [Address("user", address.name)], payload: LingerPayload(user: address.name, enable: false)))
+          dependsOn: [Address("user", address.name)],
+          payload: LingerPayload(user: address.name, enable: false)))
     }
     return result
   }
@@ -65,7 +72,8 @@ extension LingerPlugin {
     } else {
       try host.fs.remove(path)
     }
-    ledger[change.address] = payload.enable ? record(created: ledger[change.address]?.created ?? true) : nil
+    ledger[change.address] =
+      payload.enable ? record(created: ledger[change.address]?.created ?? true) : nil
     return nil
   }
 

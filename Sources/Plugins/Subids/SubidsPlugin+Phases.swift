@@ -2,7 +2,8 @@ import Core
 
 extension SubidsPlugin {
   public func decode(
-    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+    _ declarations: HostDeclarations, contributions: inout Contributions,
+    diagnostics: inout Diagnostics
   ) -> DesiredSubids {
     var byUser: [String: DesiredSubids.Request] = [:]
     for requirement in contributions.accounts where requirement.subordinateIDs {
@@ -12,7 +13,8 @@ extension SubidsPlugin {
           SubordinateRangeAllocator.Request(user: requirement.user, start: $0, count: count)
         } ?? SubordinateRangeAllocator.Request(user: requirement.user, count: count)
       if let other = byUser[requirement.user] {
-        let sameStart = other.request.start == nil || request.start == nil || other.request.start == request.start
+        let sameStart =
+          other.request.start == nil || request.start == nil || other.request.start == request.start
         if !sameStart || (requirement.subordinateCount != nil && other.request.count != count) {
           diagnostics.error(
             "\(requirement.origin) asks for subordinate IDs of '\(requirement.user)' that differ from what \(other.origin) asks",
@@ -21,16 +23,19 @@ extension SubidsPlugin {
           continue
         }
         if other.request.start == nil && request.start != nil {
-          byUser[requirement.user] = .init(request: request, origin: requirement.origin, position: requirement.position)
+          byUser[requirement.user] = .init(
+            request: request, origin: requirement.origin, position: requirement.position)
         }
         continue
       }
-      byUser[requirement.user] = .init(request: request, origin: requirement.origin, position: requirement.position)
+      byUser[requirement.user] = .init(
+        request: request, origin: requirement.origin, position: requirement.position)
     }
     return DesiredSubids(requests: byUser.values.sorted { $0.request.user < $1.request.user })
   }
 
-  public func observe(_ desired: DesiredSubids, ledger: Ledger, host: Host) throws -> ObservedSubids {
+  public func observe(_ desired: DesiredSubids, ledger: Ledger, host: Host) throws -> ObservedSubids
+  {
     let files = SubordinateIDFiles(fs: host.fs)
     let subuid = try files.subuid()
     let subgid = try files.subgid()
@@ -43,18 +48,26 @@ extension SubidsPlugin {
       gids: Dictionary(group.entries.map { ($0.name, $0.gid) }, uniquingKeysWith: { a, _ in a }))
   }
 
-  public func plan(_ desired: DesiredSubids, observed: ObservedSubids, ledger: Ledger, host: HostFacts) -> PluginPlan {
+  public func plan(
+    _ desired: DesiredSubids, observed: ObservedSubids, ledger: Ledger, host: HostFacts
+  ) -> PluginPlan {
     var result = PluginPlan()
     for problem in observed.problems { result.diagnostics.append(problem) }
     let requests = desired.requests.map(\.request)
-    let positions = Dictionary(desired.requests.map { ($0.request.user, $0.position) }, uniquingKeysWith: { a, _ in a })
-    func allocate(_ file: String, _ existing: [SubordinateRange], _ ids: [String: UInt32]) -> [String: SubordinateRangeAllocator.Allocation] {
+    let positions = Dictionary(
+      desired.requests.map { ($0.request.user, $0.position) }, uniquingKeysWith: { a, _ in a })
+    func allocate(_ file: String, _ existing: [SubordinateRange], _ ids: [String: UInt32])
+      -> [String: SubordinateRangeAllocator.Allocation]
+    {
       do {
-        let allocations = try SubordinateRangeAllocator(existing: existing, realIDs: ids, file: file).allocate(requests)
+        let allocations = try SubordinateRangeAllocator(
+          existing: existing, realIDs: ids, file: file
+        ).allocate(requests)
         return Dictionary(allocations.map { ($0.user, $0) }, uniquingKeysWith: { a, _ in a })
       } catch {
         for problem in error.problems {
-          result.diagnostics.error(problem.message, at: positions[problem.user] ?? nil, code: "subids")
+          result.diagnostics.error(
+            problem.message, at: positions[problem.user] ?? nil, code: "subids")
         }
         return [:]
       }
@@ -69,9 +82,14 @@ extension SubidsPlugin {
       let applied = Self.fingerprint(uid.ranges, gid.ranges)
       let entry = ledger[request.address]
       let record = Ledger.Entry(
-        plugin: name, applied: applied, declared: "count=\(request.request.count) start=\(request.request.start.map(String.init) ?? "auto")",
+        plugin: name, applied: applied,
+        declared:
+          "count=\(request.request.count) start=\(request.request.start.map(String.init) ?? "auto")",
         created: entry?.created ?? (uid.isNew || gid.isNew),
-        facts: ["subuid": uid.ranges.map(\.description).joined(separator: ", "), "subgid": gid.ranges.map(\.description).joined(separator: ", ")])
+        facts: [
+          "subuid": uid.ranges.map(\.description).joined(separator: ", "),
+          "subgid": gid.ranges.map(\.description).joined(separator: ", "),
+        ])
       guard uid.isNew || gid.isNew else {
         if record != entry { result.ledgerUpdates[request.address] = record }
         continue
@@ -80,12 +98,15 @@ extension SubidsPlugin {
       var parts: [String] = []
       if let range = adding.0 { parts.append("UIDs \(range.start)-\(range.end - 1)") }
       if let range = adding.1 { parts.append("GIDs \(range.start)-\(range.end - 1)") }
-      let migrate = host.live ? "; rootless podman then needs 'podman system migrate' as \(user)" : ""
+      let migrate =
+        host.live ? "; rootless podman then needs 'podman system migrate' as \(user)" : ""
       result.changes.append(
         Change(
-          address: request.address, action: .create, cause: entry == nil ? .new : .drift, plugin: name,
+          address: request.address, action: .create, cause: entry == nil ? .new : .drift,
+          plugin: name,
           summary: "give \(user) subordinate " + parts.joined(separator: " and ") + migrate,
-          diff: (adding.0.map { ["+/etc/subuid: \($0.line)"] } ?? []) + (adding.1.map { ["+/etc/subgid: \($0.line)"] } ?? []),
+          diff: (adding.0.map { ["+/etc/subuid: \($0.line)"] } ?? [])
+            + (adding.1.map { ["+/etc/subgid: \($0.line)"] } ?? []),
           dependsOn: [Address("user", user)],
           payload: SubidsPayload(user: user, uids: adding.0, gids: adding.1, record: record)))
     }
@@ -101,14 +122,18 @@ extension SubidsPlugin {
   public func apply(_ change: Change, host: Host, ledger: inout Ledger) throws -> String? {
     let payload = try change.payload(as: SubidsPayload.self)
     let tools = ShadowUtils(root: host.fs.root)
-    if let command = tools.addSubordinateIDs(payload.user, uids: payload.uids?.ids, gids: payload.gids?.ids) {
+    if let command = tools.addSubordinateIDs(
+      payload.user, uids: payload.uids?.ids, gids: payload.gids?.ids)
+    {
       try ShadowUtilsRunner().run(command)
     }
     ledger[change.address] = payload.record
-    return host.isLive ? "run 'podman system migrate' as \(payload.user) before its next container starts" : nil
+    return host.isLive
+      ? "run 'podman system migrate' as \(payload.user) before its next container starts" : nil
   }
 
   static func fingerprint(_ uids: [SubordinateRange], _ gids: [SubordinateRange]) -> String {
-    "subuid=" + uids.map(\.line).joined(separator: ",") + " subgid=" + gids.map(\.line).joined(separator: ",")
+    "subuid=" + uids.map(\.line).joined(separator: ",") + " subgid="
+      + gids.map(\.line).joined(separator: ",")
   }
 }

@@ -51,8 +51,9 @@ public struct DesiredAccounts: Sendable {
 
     /// What the declaration says, for the ledger: it tells a repository change from drift.
     var fingerprint: String {
-      "uid=\(uid.map(String.init) ?? "auto") system=\(system) " + AccountState.describe(
-        group: primaryGroup, groups: groups, home: home, shell: shell, comment: comment)
+      "uid=\(uid.map(String.init) ?? "auto") system=\(system) "
+        + AccountState.describe(
+          group: primaryGroup, groups: groups, home: home, shell: shell, comment: comment)
         + " adopt=\(adopt) remove=\(removal.rawValue)"
     }
   }
@@ -76,7 +77,9 @@ public enum RemovalPolicy: String, Sendable, Codable, CaseIterable {
 /// The fingerprints the users plugin compares and records.
 enum AccountState {
   /// The managed attributes of a user, in one line.
-  static func describe(group: String, groups: [String], home: String, shell: String, comment: String) -> String {
+  static func describe(
+    group: String, groups: [String], home: String, shell: String, comment: String
+  ) -> String {
     "group=\(group) groups=\(groups.joined(separator: ",")) home=\(home) shell=\(shell) comment=\(comment)"
   }
 

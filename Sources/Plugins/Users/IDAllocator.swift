@@ -36,9 +36,13 @@ struct IDAllocator {
       !used.contains(id) && rememberedForOther(id, than: name) == nil
         && AccountRules.reservedIDProblem(id, kind: kind) == nil
     }
-    let own = remembered.filter { $0.value == name }.keys.sorted().first { free($0) && range.contains($0) }
+    let own = remembered.filter { $0.value == name }.keys.sorted().first {
+      free($0) && range.contains($0)
+    }
     let fromPreferred = preferred.flatMap { free($0) && range.contains($0) ? $0 : nil }
-    let chosen = own ?? fromPreferred ?? (system ? range.reversed().first(where: free) : range.first(where: free))
+    let chosen =
+      own ?? fromPreferred
+      ?? (system ? range.reversed().first(where: free) : range.first(where: free))
     if let chosen { used.insert(chosen) }
     return chosen
   }

@@ -23,7 +23,9 @@ public struct ObservedAccounts: Sendable, Codable {
   /// The group called `name`.
   public func group(_ name: String) -> GroupEntry? { groups.first { $0.name == name } }
   /// The name of the group with `gid`, or `#GID` when there is none.
-  public func groupName(_ gid: UInt32) -> String { groups.first { $0.gid == gid }?.name ?? "#\(gid)" }
+  public func groupName(_ gid: UInt32) -> String {
+    groups.first { $0.gid == gid }?.name ?? "#\(gid)"
+  }
   /// The supplementary groups of `user`, sorted.
   public func supplementaryGroups(of user: String) -> [String] {
     groups.filter { $0.members.contains(user) }.map(\.name).sorted()
@@ -32,17 +34,21 @@ public struct ObservedAccounts: Sendable, Codable {
   /// The managed attributes of an existing user, as `AccountState.describe` writes them.
   func state(of user: PasswdEntry) -> String {
     AccountState.describe(
-      group: groupName(user.gid), groups: supplementaryGroups(of: user.name), home: user.home, shell: user.shell,
+      group: groupName(user.gid), groups: supplementaryGroups(of: user.name), home: user.home,
+      shell: user.shell,
       comment: user.comment)
   }
 }
 
 extension UsersPlugin {
-  public func observe(_ desired: DesiredAccounts, ledger: Ledger, host: Host) throws -> ObservedAccounts {
+  public func observe(_ desired: DesiredAccounts, ledger: Ledger, host: Host) throws
+    -> ObservedAccounts
+  {
     let database = try AccountFiles(fs: host.fs).read()
     return ObservedAccounts(
       hasDatabase: database.passwd.exists && database.group.exists, users: database.passwd.entries,
-      groups: database.group.entries, locked: Set(database.shadow.entries.filter(\.isLocked).map(\.name)),
+      groups: database.group.entries,
+      locked: Set(database.shadow.entries.filter(\.isLocked).map(\.name)),
       systemUIDs: database.loginDefs.systemUIDs, systemGIDs: database.loginDefs.systemGIDs,
       regularUIDs: database.loginDefs.regularUIDs, regularGIDs: database.loginDefs.regularGIDs,
       problems: database.problems)

@@ -2,7 +2,8 @@ import Core
 
 extension UsersPlugin {
   public func decode(
-    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+    _ declarations: HostDeclarations, contributions: inout Contributions,
+    diagnostics: inout Diagnostics
   ) -> DesiredAccounts {
     var desired = DesiredAccounts()
     var declaredGroups: [String: (group: DesiredAccounts.Group, layer: String)] = [:]
@@ -12,7 +13,8 @@ extension UsersPlugin {
         guard let group = decodeGroup(key, value, diagnostics: &diagnostics) else { continue }
         if let other = declaredGroups[group.name] {
           diagnostics.error(
-            "group '\(group.name)' is declared by both \(other.layer) and \(layer.label)", at: key.position,
+            "group '\(group.name)' is declared by both \(other.layer) and \(layer.label)",
+            at: key.position,
             code: "duplicate-resource", notes: ["also declared at \(other.group.position)"])
           continue
         }
@@ -24,10 +26,13 @@ extension UsersPlugin {
     for (layer, node) in declarations.sections("users") {
       let section = MappingReader(node, what: "users of \(layer.label)", diagnostics: &diagnostics)
       for (key, value) in section.entries {
-        guard let (user, requirement) = decodeUser(key, value, layer: layer, diagnostics: &diagnostics) else { continue }
+        guard
+          let (user, requirement) = decodeUser(key, value, layer: layer, diagnostics: &diagnostics)
+        else { continue }
         if let other = declaredUsers[user.name] {
           diagnostics.error(
-            "user '\(user.name)' is declared by both \(other.layer) and \(layer.label)", at: key.position,
+            "user '\(user.name)' is declared by both \(other.layer) and \(layer.label)",
+            at: key.position,
             code: "duplicate-resource", notes: ["also declared at \(other.user.position)"])
           continue
         }
@@ -38,12 +43,15 @@ extension UsersPlugin {
     // Users other plugins need and the repository does not declare: system users with defaults.
     for requirement in contributions.accounts where declaredUsers[requirement.user] == nil {
       if let problem = AccountRules.nameProblem(requirement.user, kind: .user) {
-        diagnostics.error("\(requirement.origin) needs a user: \(problem)", at: requirement.position, code: "account-name")
+        diagnostics.error(
+          "\(requirement.origin) needs a user: \(problem)", at: requirement.position,
+          code: "account-name")
         continue
       }
       let position = requirement.position ?? SourcePosition(file: requirement.origin)
       let user = Self.defaultUser(
-        requirement.user, system: true, subids: requirement.subordinateIDs, origin: requirement.origin,
+        requirement.user, system: true, subids: requirement.subordinateIDs,
+        origin: requirement.origin,
         position: position)
       declaredUsers[user.name] = (user, requirement.origin)
     }
@@ -67,7 +75,9 @@ extension UsersPlugin {
           diagnostics.error(
             "member '\(member)' of group '\(group.name)' is not a user of this host's repository",
             at: group.position, code: "unknown-user",
-            notes: ["reconcile manages memberships of the users it manages; declare '\(member)' under users:"])
+            notes: [
+              "reconcile manages memberships of the users it manages; declare '\(member)' under users:"
+            ])
           continue
         }
         supplementary[member]?.insert(group.name)
@@ -75,18 +85,24 @@ extension UsersPlugin {
     }
     for entry in declaredUsers.values {
       for group in entry.user.groups where groups[group] == nil {
-        var notes = ["declare it under groups: (with adopt: true when it exists on the host already)"]
-        if let close = Spelling.closest(to: group, in: groups.keys) { notes.insert("did you mean '\(close)'?", at: 0) }
+        var notes = [
+          "declare it under groups: (with adopt: true when it exists on the host already)"
+        ]
+        if let close = Spelling.closest(to: group, in: groups.keys) {
+          notes.insert("did you mean '\(close)'?", at: 0)
+        }
         diagnostics.error(
           "group '\(group)' of user '\(entry.user.name)' is not declared", at: entry.user.position,
           code: "unknown-group", notes: notes)
       }
     }
     checkDuplicateIDs(
-      declaredUsers.values.compactMap { e in e.user.uid.map { (e.user.name, $0, e.user.position) } }, kind: .user,
+      declaredUsers.values.compactMap { e in e.user.uid.map { (e.user.name, $0, e.user.position) }
+      }, kind: .user,
       diagnostics: &diagnostics)
     checkDuplicateIDs(
-      groups.values.compactMap { g in g.gid.map { (g.name, $0, g.position) } }, kind: .group, diagnostics: &diagnostics)
+      groups.values.compactMap { g in g.gid.map { (g.name, $0, g.position) } }, kind: .group,
+      diagnostics: &diagnostics)
 
     desired.groups = groups
     desired.users = declaredUsers.values.map { entry in
@@ -106,7 +122,8 @@ extension UsersPlugin {
     let home = system ? (subids ? "/var/lib/\(name)" : "/nonexistent") : "/home/\(name)"
     return DesiredAccounts.User(
       name: name, system: system, home: home, createHome: home != "/nonexistent",
-      shell: system ? "/usr/sbin/nologin" : "/bin/bash", comment: "", primaryGroup: name, groups: [], uid: nil,
+      shell: system ? "/usr/sbin/nologin" : "/bin/bash", comment: "", primaryGroup: name,
+      groups: [], uid: nil,
       adopt: false, removal: .lock, origin: origin, position: position)
   }
 
@@ -127,14 +144,17 @@ extension UsersPlugin {
       if let problem = AccountRules.nameProblem(member.value, kind: .user) {
         diagnostics.error(problem, at: member.position, code: "account-name")
       } else if members.contains(member.value) {
-        diagnostics.error("'\(member.value)' is listed twice in the members of group '\(name)'", at: member.position, code: "duplicate")
+        diagnostics.error(
+          "'\(member.value)' is listed twice in the members of group '\(name)'",
+          at: member.position, code: "duplicate")
       } else {
         members.append(member.value)
       }
     }
     fields.finish(diagnostics: &diagnostics)
     return DesiredAccounts.Group(
-      name: name, gid: gid, system: system, adopt: adopt, members: members, primaryOf: nil, position: key.position)
+      name: name, gid: gid, system: system, adopt: adopt, members: members, primaryOf: nil,
+      position: key.position)
   }
 
   private func decodeUser(
@@ -149,7 +169,8 @@ extension UsersPlugin {
     let system = fields.bool("system", diagnostics: &diagnostics)?.value ?? true
     let subids = decodeSubids(&fields, user: name, diagnostics: &diagnostics)
     let linger = fields.bool("linger", diagnostics: &diagnostics)
-    var user = Self.defaultUser(name, system: system, subids: subids != nil, origin: layer.file, position: key.position)
+    var user = Self.defaultUser(
+      name, system: system, subids: subids != nil, origin: layer.file, position: key.position)
     if let home = fields.string("home", diagnostics: &diagnostics) {
       if let problem = AccountRules.pathProblem(home.value, field: "home of user '\(name)'") {
         diagnostics.error(problem, at: home.position, code: "account-field")
@@ -166,7 +187,8 @@ extension UsersPlugin {
       }
     }
     if let comment = fields.string("comment", diagnostics: &diagnostics) {
-      if let problem = AccountRules.fieldProblem(comment.value, field: "comment of user '\(name)'") {
+      if let problem = AccountRules.fieldProblem(comment.value, field: "comment of user '\(name)'")
+      {
         diagnostics.error(problem, at: comment.position, code: "account-field")
       } else {
         user.comment = comment.value
@@ -196,16 +218,21 @@ extension UsersPlugin {
       } else {
         let known = RemovalPolicy.allCases.map(\.rawValue)
         var notes = ["one of: \(known.joined(separator: ", "))"]
-        if let close = Spelling.closest(to: removal.value, in: known) { notes.insert("did you mean '\(close)'?", at: 0) }
+        if let close = Spelling.closest(to: removal.value, in: known) {
+          notes.insert("did you mean '\(close)'?", at: 0)
+        }
         diagnostics.error(
-          "'remove' of user '\(name)' is '\(removal.value)'", at: removal.position, code: "account-field", notes: notes)
+          "'remove' of user '\(name)' is '\(removal.value)'", at: removal.position,
+          code: "account-field", notes: notes)
       }
     }
     fields.finish(diagnostics: &diagnostics)
     guard subids != nil || linger?.value == true else { return (user, nil) }
     let requirement = AccountRequirement(
-      user: name, subordinateIDs: subids != nil, subordinateCount: subids?.count, subordinateStart: subids?.start,
-      linger: linger?.value == true, origin: layer.file, position: subids?.position ?? linger?.position)
+      user: name, subordinateIDs: subids != nil, subordinateCount: subids?.count,
+      subordinateStart: subids?.start,
+      linger: linger?.value == true, origin: layer.file,
+      position: subids?.position ?? linger?.position)
     return (user, requirement)
   }
 
@@ -229,7 +256,8 @@ extension UsersPlugin {
     range.finish(diagnostics: &diagnostics)
     if start != nil && count == nil {
       diagnostics.error(
-        "'subids' of user '\(user)' gives a start but no count", at: node.position, code: "missing-key",
+        "'subids' of user '\(user)' gives a start but no count", at: node.position,
+        code: "missing-key",
         notes: ["write { start: \(start!.value), count: 65536 }"])
     }
     return (count.map { UInt32($0.value) }, start.map { UInt32($0.value) }, node.position)
@@ -237,7 +265,8 @@ extension UsersPlugin {
 
   /// A fixed UID or GID, outside every reserved range.
   private func readID(
-    _ fields: inout MappingReader, _ key: String, kind: AccountRules.Kind, diagnostics: inout Diagnostics
+    _ fields: inout MappingReader, _ key: String, kind: AccountRules.Kind,
+    diagnostics: inout Diagnostics
   ) -> UInt32? {
     guard let id = fields.integer(key, diagnostics: &diagnostics) else { return nil }
     if let problem = AccountRules.reservedIDProblem(UInt32(id.value), kind: kind) {
@@ -258,7 +287,8 @@ extension UsersPlugin {
       if let other = first[entry.id] {
         diagnostics.error(
           "\(kind.rawValue) '\(entry.name)' declares \(kind == .user ? "UID" : "GID") \(entry.id), which \(kind.rawValue) '\(other.name)' declares too",
-          at: entry.position, code: "duplicate-id", notes: ["'\(other.name)' is declared at \(other.position)"])
+          at: entry.position, code: "duplicate-id",
+          notes: ["'\(other.name)' is declared at \(other.position)"])
       } else {
         first[entry.id] = (entry.name, entry.position)
       }
