@@ -41,7 +41,10 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport", exclude: readme),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Hardening", "Core", "TestSupport"]),
-    .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
+    .testTarget(
+      name: "UsersTests",
+      dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"],
+      exclude: readme),
     .testTarget(
       name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"], exclude: ["Corpus"]),
     .testTarget(

@@ -21,6 +21,7 @@ import Testing
     try remote.git("add", "-A")
     try remote.commit("Describe gemini", files: [:], signer: signer)
     root = try scratch.sub("root")
+    try DebianRoot.seed(root)
   }
 
   func reconcile(_ command: String, _ extra: [String] = []) throws -> CommandResult {

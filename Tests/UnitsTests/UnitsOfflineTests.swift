@@ -22,7 +22,9 @@ import Units
   /// The example repository needs every plugin whose section it uses (hardening contributes
   /// drop-ins the units plugin installs).
   var harness: EngineHarness {
-    EngineHarness(plugins: [HardeningPlugin(), UnitsPlugin()], repository: repository, host: "gemini", root: root)
+    EngineHarness(
+      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups"], repository: repository,
+      host: "gemini", root: root)
   }
 
   @Test func enablementLinksMatchSystemctl() throws {

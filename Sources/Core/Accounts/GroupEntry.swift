@@ -1,5 +1,5 @@
 /// One line of `/etc/group` (group(5)), every field kept as written.
-public struct GroupEntry: AccountEntry {
+public struct GroupEntry: AccountEntry, Codable {
   public static let file = "/etc/group"
   public static let fieldCount = 4
   public static let layout = "NAME:PASSWORD:GID:MEMBERS"

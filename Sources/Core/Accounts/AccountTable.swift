@@ -1,5 +1,3 @@
-import Core
-
 /// A parsed account file: its entries with their line numbers, the problems found, and (for
 /// files without secrets) the exact text, so nothing the parser did not understand is lost.
 public struct AccountTable<Entry: AccountEntry>: Sendable {

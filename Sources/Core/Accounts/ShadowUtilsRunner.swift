@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// Runs `ShadowCommand`s and turns a failure into a `ShadowUtilsError` that names the
 /// command and quotes its stderr.
 public struct ShadowUtilsRunner: Sendable {
@@ -7,7 +9,7 @@ public struct ShadowUtilsRunner: Sendable {
 
   /// The environment every command gets: a fixed `PATH` and the C locale, so messages are
   /// in English and nothing from the caller's environment leaks in.
-  public static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
+  public static let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"]
 
   /// Creates a runner.
   public init(timeout: Double = 60) { self.timeout = timeout }
@@ -16,18 +18,25 @@ public struct ShadowUtilsRunner: Sendable {
   /// failing); throws when it could not start, timed out or exited with a non-zero status.
   @discardableResult
   public func run(_ command: ShadowCommand) throws(ShadowUtilsError) -> String {
-    let result: SpawnResult
+    let result: SubprocessResult
     do {
-      result = try temporarySpawn(command.argv, environment: Self.environment, timeout: timeout)
+      result = try Subprocess.run(command.argv, environment: Self.environment, timeout: timeout)
+    } catch let error as SubprocessError {
+      let stderr = error.partial?.stderrText ?? ""
+      switch error.reason {
+      case .timedOut:
+        throw ShadowUtilsError(
+          command: command, status: nil, stderr: stderr,
+          reason: "it did not finish within \(Int(timeout)) seconds and was killed")
+      case .spawn(let call, let code):
+        throw ShadowUtilsError(
+          command: command, status: nil, stderr: stderr,
+          reason: "\(SystemCallError(call, subject: command.executable, code: code))")
+      }
     } catch {
       throw ShadowUtilsError(command: command, status: nil, stderr: "", reason: "\(error)")
     }
-    let stderr = String(decoding: result.stderr, as: UTF8.self)
-    if result.timedOut {
-      throw ShadowUtilsError(
-        command: command, status: nil, stderr: stderr,
-        reason: "it did not finish within \(Int(timeout)) seconds and was killed")
-    }
+    let stderr = result.stderrText
     guard result.status == 0 else {
       throw ShadowUtilsError(command: command, status: result.status, stderr: stderr, reason: nil)
     }

@@ -1,5 +1,5 @@
 /// One line of `/etc/passwd` (passwd(5)), every field kept as written.
-public struct PasswdEntry: AccountEntry {
+public struct PasswdEntry: AccountEntry, Codable {
   public static let file = "/etc/passwd"
   public static let fieldCount = 7
   public static let layout = "NAME:PASSWORD:UID:GID:COMMENT:HOME:SHELL"

@@ -1,19 +1,15 @@
-import Core
-
-/// Reads the account files of a host root (`/`, or a directory holding an offline host)
-/// directly, with no subprocess.
-///
-/// Every file is opened without following symlinks, at every path component below the root,
-/// and must be a regular file: a symlinked `/etc/shadow` is refused rather than read.
+/// Reads the account files of a host directly, with no subprocess, through the host's
+/// `RootedFileSystem`: no symlink is followed at any path component, and every file must be
+/// a regular file (a symlinked `/etc/shadow` is refused rather than read).
 public struct AccountFiles: Sendable {
-  /// The host root directory.
-  public let root: String
+  /// The host's files.
+  public let fs: RootedFileSystem
 
   /// The largest account file reconcile reads (16 MiB).
   public static let sizeLimit = 16 << 20
 
-  /// Reads the files under `root`.
-  public init(root: String) { self.root = root }
+  /// Reads the files of the host behind `fs`.
+  public init(fs: RootedFileSystem) { self.fs = fs }
 
   /// `/etc/passwd`.
   public func passwd() throws(AccountFileError) -> AccountTable<PasswdEntry> { try table() }
@@ -43,34 +39,16 @@ public struct AccountFiles: Sendable {
   }
 
   /// The bytes of `file` (absolute within the root), `nil` when it does not exist.
-  ///
-  /// Goes through Core's `DirectoryTree`, which opens each component with `O_NOFOLLOW`.
-  /// TODO: read through Core's rooted host filesystem layer once it exists.
   public func read(_ file: String) throws(AccountFileError) -> [UInt8]? {
-    let components = file.split(separator: "/").map(String.init)
-    let tree = DirectoryTree(path: root)
+    guard let path = HostPath(file) else {
+      throw AccountFileError(root: fs.root, file: file, reason: "it is not a valid path")
+    }
     do {
-      // Look each component up in its parent first: a missing one means no file, a symlink or
-      // anything else unexpected is refused rather than read as "missing".
-      for depth in components.indices {
-        let parent = components[..<depth].joined(separator: "/")
-        guard
-          let entry = try tree.entries(of: parent)?.first(where: { $0.name == components[depth] })
-        else { return nil }
-        let last = depth == components.count - 1
-        let expected: Set<TreeEntry.Kind> = last ? [.file, .executable] : [.directory]
-        guard expected.contains(entry.kind) else {
-          let path = "/" + components[...depth].joined(separator: "/")
-          throw AccountFileError(
-            root: root, file: file,
-            reason: "\(path) is a \(entry.kind), not a \(last ? "regular file" : "directory")")
-        }
-      }
-      return try tree.contents(of: components.joined(separator: "/"), limit: Self.sizeLimit)
-    } catch let error as AccountFileError {
-      throw error
+      return try fs.read(path, limit: Self.sizeLimit)
+    } catch let error as FileSystemError {
+      throw AccountFileError(root: fs.root, file: file, reason: error.reason)
     } catch {
-      throw AccountFileError(root: root, file: file, reason: "\(error)")
+      throw AccountFileError(root: fs.root, file: file, reason: "\(error)")
     }
   }
 }

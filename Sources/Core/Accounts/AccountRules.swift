@@ -89,7 +89,14 @@ public enum AccountRules {
   public static func systemRangeProblem(_ id: UInt32, kind: Kind, loginDefs: LoginDefs)
     -> String?
   {
-    let range = kind == .user ? loginDefs.systemUIDs : loginDefs.systemGIDs
+    systemRangeProblem(
+      id, kind: kind, range: kind == .user ? loginDefs.systemUIDs : loginDefs.systemGIDs)
+  }
+
+  /// A system account's fixed ID lies in `range`, the system range of `/etc/login.defs`.
+  public static func systemRangeProblem(_ id: UInt32, kind: Kind, range: ClosedRange<UInt32>)
+    -> String?
+  {
     guard !range.contains(id) else { return nil }
     let prefix = kind == .user ? "SYS_UID" : "SYS_GID"
     return "\(kind.id) \(id) of a system \(kind.rawValue) is outside \(prefix)_MIN...\(prefix)_MAX "

@@ -1,5 +1,3 @@
-import Core
-
 /// The ID ranges of `/etc/login.defs` (login.defs(5)) that account validation needs, with
 /// Debian's defaults for keys that are absent.
 public struct LoginDefs: Sendable, Hashable {
