@@ -38,6 +38,9 @@ let package = Package(
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
+    .executableTarget(
+      name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe"),
+    .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "Core", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
