@@ -68,6 +68,19 @@ public final class BusConnection: @unchecked Sendable {
     try connect(address: "unix:path=/run/user/\(uid)/systemd/private", isBusClient: false)
   }
 
+  /// The bus of user `name` the way `systemctl --user -M NAME@` reaches it: libsystemd runs
+  /// `systemd-run -M.host -pUser=NAME -pPAMName=login systemd-stdio-bridge` into the user's
+  /// `/run/user/UID/bus`. Slower (a transient unit and a PAM session per connection) and it
+  /// needs the user bus (Debian `dbus-user-session`); `userManager(uid:)` needs neither.
+  /// `sd_bus_open_user_machine`
+  public static func userBusThroughMachine(user name: String) throws(SystemdError)
+    -> BusConnection
+  {
+    var bus: OpaquePointer? = nil
+    try check("sd_bus_open_user_machine", name, sd_bus_open_user_machine(&bus, "\(name)@.host"))
+    return BusConnection(bus: bus!, peer: "\(name)@.host", isBusClient: true)
+  }
+
   // MARK: Messages
 
   /// A new method call to `member` of `interface` on `path`, to `destination`.

@@ -51,7 +51,8 @@ final class BusMessage: @unchecked Sendable {
 
   /// Appends a string (`s`). `sd_bus_message_append_basic`
   func append(_ value: String) throws(SystemdError) {
-    try check("sd_bus_message_append_basic", value, sd_bus_message_append_basic(pointer, 115, value))
+    try check(
+      "sd_bus_message_append_basic", value, sd_bus_message_append_basic(pointer, 115, value))
   }
 
   /// Appends a boolean (`b`). `sd_bus_message_append_basic`
@@ -95,7 +96,8 @@ final class BusMessage: @unchecked Sendable {
   func readBytes() throws(SystemdError) -> [UInt8] {
     var bytes: UnsafeRawPointer? = nil
     var size = 0
-    try check("sd_bus_message_read_array", "ay", sd_bus_message_read_array(pointer, 121, &bytes, &size))
+    try check(
+      "sd_bus_message_read_array", "ay", sd_bus_message_read_array(pointer, 121, &bytes, &size))
     guard let bytes, size > 0 else { return [] }
     return Array(UnsafeRawBufferPointer(start: bytes, count: size))
   }

@@ -1,7 +1,8 @@
 // systemd-probe: drives SystemdBus from inside the test bed and prints one JSON object.
 // Used by Tests/SystemdBusTests; not part of the product.
 //
-//   systemd-probe [--user UID | --system-bus] COMMAND ARGS...
+//   systemd-probe [--user UID | --system-bus | --machine USER | --address ADDR client|direct]
+//                 COMMAND ARGS...
 //     state UNIT...            runtime states, call counts and seconds taken
 //     reload | enable UNIT... | disable UNIT...
 //     start|restart|stop UNIT [TIMEOUT]
@@ -57,6 +58,16 @@ func run(_ arguments: [String]) throws -> Output {
   if args.first == "--user", args.count > 1, let uid = UInt32(args[args.startIndex + 1]) {
     connect = { try SystemdManagerClient.user(uid: uid) }
     args = args.dropFirst(2)
+  } else if args.first == "--address", args.count > 2 {
+    let (address, client) = (args[args.startIndex + 1], args[args.startIndex + 2] == "client")
+    connect = {
+      SystemdManagerClient(connection: try .connect(address: address, isBusClient: client))
+    }
+    args = args.dropFirst(3)
+  } else if args.first == "--machine", args.count > 1 {
+    let user = args[args.startIndex + 1]
+    connect = { SystemdManagerClient(connection: try .userBusThroughMachine(user: user)) }
+    args = args.dropFirst(2)
   } else if args.first == "--system-bus" {
     connect = { SystemdManagerClient(connection: try BusConnection.system()) }
     args = args.dropFirst()
@@ -65,7 +76,9 @@ func run(_ arguments: [String]) throws -> Output {
   var output = Output()
   switch command {
   case "linger":
-    guard args.count == 2, let uid = UInt32(args.first!) else { throw ProbeError("linger UID on|off") }
+    guard args.count == 2, let uid = UInt32(args.first!) else {
+      throw ProbeError("linger UID on|off")
+    }
     try LoginClient().setLinger(uid: uid, enabled: args.last == "on")
     return output
   case "journal":
