@@ -116,28 +116,31 @@ public final class BusConnection: @unchecked Sendable {
     return BusMessage(owning: reply!)
   }
 
-  /// Sends every message at once and collects their replies (in order), so N calls cost
-  /// one round trip of latency. A reply that is a D-Bus error is returned as `.failure`.
-  /// Waits at most `timeout` seconds in all. `sd_bus_send`, `sd_bus_process`, `sd_bus_wait`
+  /// Sends every request at once and collects their replies (in order), so N calls cost
+  /// one round trip of latency. A reply that is a D-Bus error is returned as `.failure`
+  /// naming the request's `call` and `subject`. Waits at most `timeout` seconds in all.
+  /// `sd_bus_send`, `sd_bus_process`, `sd_bus_wait`
   func callAll(
-    _ messages: [BusMessage], _ call: String, subjects: [String], timeout: Double = 25
+    _ requests: [(message: BusMessage, call: String, subject: String)], timeout: Double = 25
   ) throws(SystemdError) -> [Result<BusMessage, SystemdError>] {
     var pending: [UInt64: Int] = [:]
-    for (index, message) in messages.enumerated() {
+    for (index, request) in requests.enumerated() {
       var cookie: UInt64 = 0
       methodCalls += 1
-      try check("sd_bus_send", subjects[index], sd_bus_send(bus, message.pointer, &cookie))
+      try check("sd_bus_send", request.subject, sd_bus_send(bus, request.message.pointer, &cookie))
       pending[cookie] = index
     }
-    var results = [Result<BusMessage, SystemdError>?](repeating: nil, count: messages.count)
+    var results = [Result<BusMessage, SystemdError>?](repeating: nil, count: requests.count)
     let deadline = Deadline(seconds: timeout)
     while !pending.isEmpty {
       guard let message = try next(until: deadline) else {
-        throw SystemdError(call, subject: peer, returned: -ETIMEDOUT)
+        let first = requests[pending.values.min()!]
+        throw SystemdError(first.call, subject: first.subject, returned: -ETIMEDOUT)
       }
       guard let cookie = message.replyCookie, let index = pending.removeValue(forKey: cookie)
       else { continue }
-      if let error = message.error(call: call, subject: subjects[index]) {
+      let request = requests[index]
+      if let error = message.error(call: request.call, subject: request.subject) {
         results[index] = .failure(error)
       } else {
         results[index] = .success(message)

@@ -15,25 +15,38 @@ extension SystemdManagerClient {
 
   /// Reads the runtime state of each unit: one `Properties.GetAll` per unit on its object
   /// path (which loads the unit if needed), all sent before the first reply is read, so the
-  /// whole read costs one round trip of latency. Changes nothing.
-  /// `org.freedesktop.DBus.Properties.GetAll`
+  /// whole read costs one round trip of latency. A template (`foo@.service`) has no runtime
+  /// state: only its `unitFileState` is read (`Manager.GetUnitFileState`), the rest is empty.
+  /// Changes nothing. `org.freedesktop.DBus.Properties.GetAll`
   public func states(of units: [UnitName]) throws -> [UnitName: UnitRuntimeState] {
     guard !units.isEmpty else { return [:] }
     return try session.withLock { session throws(SystemdError) in
       let connection = session.connection
-      var messages: [BusMessage] = []
+      var requests: [(message: BusMessage, call: String, subject: String)] = []
       for unit in units {
-        let message = try connection.methodCall(
-          Self.destination, try Self.objectPath(of: unit), "org.freedesktop.DBus.Properties",
-          "GetAll")
-        try message.append("org.freedesktop.systemd1.Unit")
-        messages.append(message)
+        if unit.isTemplate {
+          let message = try connection.methodCall(
+            Self.destination, Self.path, Self.interface, "GetUnitFileState")
+          try message.append(unit.rawValue)
+          requests.append((message, "Manager.GetUnitFileState", unit.rawValue))
+        } else {
+          let message = try connection.methodCall(
+            Self.destination, try Self.objectPath(of: unit), "org.freedesktop.DBus.Properties",
+            "GetAll")
+          try message.append("org.freedesktop.systemd1.Unit")
+          requests.append((message, "Properties.GetAll", unit.rawValue))
+        }
       }
-      let replies = try connection.callAll(
-        messages, "Properties.GetAll", subjects: units.map(\.rawValue))
+      let replies = try connection.callAll(requests)
       var states: [UnitName: UnitRuntimeState] = [:]
       for (unit, reply) in zip(units, replies) {
-        states[unit] = try Self.state(from: try reply.get())
+        if unit.isTemplate {
+          states[unit] = UnitRuntimeState(
+            loadState: "", activeState: "", subState: "",
+            unitFileState: try reply.get().readString(), invocationID: "")
+        } else {
+          states[unit] = try Self.state(from: try reply.get())
+        }
       }
       return states
     }

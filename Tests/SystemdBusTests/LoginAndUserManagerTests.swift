@@ -32,7 +32,8 @@ extension BedTests {
         let owner = try bed.run(["systemctl", "show", "-P", "User", "user@1234.service"])
         #expect(owner.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1234")
         // The bed has no procps: find the owners of `sleep` processes through /proc.
-        let script = #"for c in /proc/[0-9]*/comm; do [ "$(cat $c)" = sleep ] && "#
+        let script =
+          #"for c in /proc/[0-9]*/comm; do [ "$(cat $c)" = sleep ] && "#
           + #"stat -c %u ${c%/comm}; done"#
         let owners = try bed.run(["sh", "-c", script], check: false).output
         #expect(owners.split(separator: "\n") == ["1234"], "the user service runs as the user")

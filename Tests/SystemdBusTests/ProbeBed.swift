@@ -149,9 +149,20 @@ final class ProbeBed {
 
   /// Runs the probe inside the bed and decodes its JSON (errors included).
   func probe(_ arguments: [String]) throws -> ProbeOutput {
+    let outputs = try probeAll(arguments)
+    guard outputs.count == 1 else {
+      throw BedError(description: "systemd-probe \(arguments) printed \(outputs.count) lines")
+    }
+    return outputs[0]
+  }
+
+  /// Runs several probe commands separated by `+` on one connection; one output each.
+  func probeAll(_ arguments: [String]) throws -> [ProbeOutput] {
     let result = try run(["systemd-probe"] + arguments, check: false)
     do {
-      return try JSONDecoder().decode(ProbeOutput.self, from: Data(result.output.utf8))
+      return try result.output.split(separator: "\n").map {
+        try JSONDecoder().decode(ProbeOutput.self, from: Data($0.utf8))
+      }
     } catch {
       throw BedError(description: "systemd-probe \(arguments) printed \(result.output)")
     }

@@ -72,7 +72,7 @@ extension BedTests {
         let units = [
           "systemd-journald.service", "dbus.service", "systemd-logind.service",
           "getty@tty1.service", "multi-user.target", "basic.target", "sysinit.target",
-          "systemd-tmpfiles-clean.timer", "no-such-unit.service", "dbus.socket",
+          "systemd-tmpfiles-clean.timer", "no-such-unit.service", "getty@.service",
         ]
         let before = try bed.run(["journalctl", "-o", "cat", "-u", "init.scope"]).output
         let read = try bed.probe(["state"] + units)
@@ -82,6 +82,9 @@ extension BedTests {
         #expect(read.states?.count == units.count)
         #expect(read.states?["dbus.service"]?.activeState == "active")
         #expect(read.states?["no-such-unit.service"]?.loadState == "not-found")
+        // A template has no runtime state, only its unit file state.
+        #expect(read.states?["getty@.service"]?.unitFileState == "enabled")
+        #expect(read.states?["getty@.service"]?.activeState == "")
         print(
           "states of \(units.count) units: \(read.methodCalls ?? 0) calls, \(read.seconds ?? 0) s")
         let after = try bed.run(["journalctl", "-o", "cat", "-u", "init.scope"]).output
@@ -129,14 +132,27 @@ extension BedTests {
       }
     }
 
-    @Test func theSystemBusReachesTheSameManager() throws {
+    /// The units plugin reloads, then enables and restarts on the same connection: the
+    /// connection and its JobRemoved subscription must outlive each Reload, on the private
+    /// socket and on the system bus alike.
+    @Test(arguments: [[], ["--system-bus"]])
+    func oneConnectionOutlivesReloads(connection: [String]) throws {
       try ProbeBed.withBed(probe: try staticProbe.get()) { bed in
         try bed.write("/etc/systemd/system/sbt-a.service", unit)
-        _ = try bed.probe(["--system-bus", "reload"])
-        let start = try bed.probe(["--system-bus", "start", "sbt-a.service", "30"])
-        #expect(start.result == "done")
-        let state = try bed.probe(["state", "sbt-a.service"]).states?["sbt-a.service"]
-        #expect(state?.activeState == "active")
+        let outputs = try bed.probeAll(
+          connection + [
+            "reload", "+", "enable", "sbt-a.service", "+", "start", "sbt-a.service", "+",
+            "reload", "+", "restart", "sbt-a.service", "+", "state", "sbt-a.service",
+          ])
+        #expect(outputs.count == 6)
+        #expect(outputs.allSatisfy { $0.error == nil })
+        #expect(outputs[2].result == "done")
+        #expect(outputs[4].result == "done")
+        #expect(outputs[5].changingCalls == 5)
+        #expect(outputs[5].states?["sbt-a.service"]?.activeState == "active")
+        #expect(outputs[5].states?["sbt-a.service"]?.unitFileState == "enabled")
+        let reloads = try bed.run(["journalctl", "-o", "cat", "-u", "init.scope"]).output
+        #expect(reloads.components(separatedBy: "Reloading.").count - 1 == 2)
       }
     }
   }

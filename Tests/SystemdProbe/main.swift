@@ -2,7 +2,7 @@
 // Used by Tests/SystemdBusTests; not part of the product.
 //
 //   systemd-probe [--user UID | --system-bus | --machine USER | --address ADDR client|direct]
-//                 COMMAND ARGS...
+//                 COMMAND ARGS... [+ COMMAND ARGS...]   (several commands on one connection)
 //     state UNIT...            runtime states, call counts and seconds taken
 //     reload | enable UNIT... | disable UNIT...
 //     start|restart|stop UNIT [TIMEOUT]
@@ -52,7 +52,9 @@ func monotonicSeconds() -> Double {
   return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
-func run(_ arguments: [String]) throws -> Output {
+/// Runs the commands (separated by `+`) on one client, printing one line each; stops at the
+/// first error.
+func runAll(_ arguments: [String]) throws {
   var args = arguments[...]
   var connect: () throws -> SystemdManagerClient = { try SystemdManagerClient.system() }
   if args.first == "--user", args.count > 1, let uid = UInt32(args[args.startIndex + 1]) {
@@ -72,6 +74,18 @@ func run(_ arguments: [String]) throws -> Output {
     connect = { SystemdManagerClient(connection: try BusConnection.system()) }
     args = args.dropFirst()
   }
+  var client: SystemdManagerClient? = nil
+  for command in args.split(separator: "+") {
+    emit(try run(command, client: &client, connect: connect))
+  }
+}
+
+/// Runs one command, connecting on the first one that needs the manager.
+func run(
+  _ command: ArraySlice<String>, client connected: inout SystemdManagerClient?,
+  connect: () throws -> SystemdManagerClient
+) throws -> Output {
+  var args = command
   guard let command = args.popFirst() else { throw ProbeError("no command") }
   var output = Output()
   switch command {
@@ -91,7 +105,8 @@ func run(_ arguments: [String]) throws -> Output {
   default:
     break
   }
-  let client = try connect()
+  let client = try connected ?? connect()
+  connected = client
   let start = monotonicSeconds()
   switch command {
   case "state":
@@ -123,7 +138,7 @@ func run(_ arguments: [String]) throws -> Output {
 }
 
 do {
-  emit(try run(Array(CommandLine.arguments.dropFirst())))
+  try runAll(Array(CommandLine.arguments.dropFirst()))
 } catch {
   emit(Output(error: "\(error)"))
   exit(1)
