@@ -3,6 +3,10 @@ import Core
 
 extension SystemdManagerClient {
   /// Starts `unit` and waits at most `timeout` seconds for its job. `Manager.StartUnit`
+  ///
+  /// `done` means the job finished, not that the unit stays up: the start job of a
+  /// `Type=simple` service ends once its process is forked, so one whose `ExecStart` exits
+  /// at once is `done` and then `failed`. Check `states(of:)` after starting.
   public func start(_ unit: UnitName, timeout: Double) throws -> JobResult {
     try runJob("StartUnit", unit, timeout: timeout)
   }

@@ -92,16 +92,27 @@ extension BedTests {
       }
     }
 
-    @Test func aUnitWhoseExecStartFailsEndsFailed() throws {
+    /// A start job waits as long as the service type says: a oneshot until it exits, an
+    /// exec service until execve worked, a simple service only until fork. The first two
+    /// report the failure in the job; the third is `done` and fails right after.
+    @Test(arguments: [
+      ("Type=oneshot\nExecStart=/bin/false", "failed"),
+      ("Type=exec\nExecStart=/nonexistent/program", "failed"),
+      ("Type=simple\nExecStart=/bin/false", "done"),
+    ])
+    func aUnitWhoseExecStartFailsEndsFailed(service: String, jobResult: String) throws {
       try ProbeBed.withBed(probe: try staticProbe.get()) { bed in
-        try bed.write(
-          "/etc/systemd/system/sbt-fail.service",
-          "[Service]\nType=oneshot\nExecStart=/bin/false\n")
+        try bed.write("/etc/systemd/system/sbt-fail.service", "[Service]\n\(service)\n")
         _ = try bed.probe(["reload"])
         let start = try bed.probe(["start", "sbt-fail.service", "30"])
         #expect(start.error == nil)
-        #expect(start.result == "failed")
-        let state = try bed.probe(["state", "sbt-fail.service"]).states?["sbt-fail.service"]
+        #expect(start.result == jobResult)
+        var state: UnitStateJSON?
+        for _ in 0..<50 {
+          state = try bed.probe(["state", "sbt-fail.service"]).states?["sbt-fail.service"]
+          if state?.activeState == "failed" { break }
+          usleep(100_000)
+        }
         #expect(state?.activeState == "failed")
         #expect(state?.subState == "failed")
       }
