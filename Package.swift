@@ -51,6 +51,9 @@ let package = Package(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
       exclude: ["HostileCorpus"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
+    .executableTarget(
+      name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),
+    .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "Core", "TestSupport"], exclude: readme),
   ],
   swiftLanguageModes: [.v6]
 )
