@@ -49,7 +49,8 @@ let package = Package(
       dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"],
       exclude: readme),
     .testTarget(
-      name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"], exclude: ["Corpus"]),
+      name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"],
+      exclude: ["Corpus", "README.md"]),
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
       exclude: ["HostileCorpus"]),
