@@ -38,6 +38,7 @@ let package = Package(
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
+    .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
