@@ -87,3 +87,22 @@ struct TestBedTests {
     #expect(!mounts.contains(directory))
   }
 }
+
+/// The release binary, built with a static Swift runtime, runs inside a bed.
+@Suite(.tags(.system), .requiresTestBed)
+struct ReconcileInTestBedTests {
+  @Test("the static reconcile binary finds its libraries in the bed and runs")
+  func reconcileRuns() async throws {
+    try await withTestBed(name: "binary") { bed in
+      try await bed.installReconcile()
+      let libraries = try await bed.run(["ldd", "/usr/local/bin/reconcile"])
+      #expect(!libraries.contains("not found"), "\(libraries)")
+      for library in ["libgit2.so.1.5", "libsystemd.so.0"] {
+        #expect(libraries.contains("\(library) => /"), "\(library) from the bed's packages")
+      }
+      #expect(!libraries.contains("libswiftCore"), "the Swift runtime should be static")
+      let run = try await bed.exec(["reconcile", "--help"])
+      #expect(run.succeeded, "\(run)")
+    }
+  }
+}

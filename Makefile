@@ -1,0 +1,28 @@
+# Entry points for people and CI. `make test` is the project's whole test suite: unit tests
+# and the system tests that boot real systemd in the nspawn test bed (scripts/README.md).
+SWIFT ?= swift
+
+.PHONY: build build-static testbed test system-test clean-testbeds
+
+build:
+	$(SWIFT) build
+
+# The binary the system tests copy into the bed: Swift runtime static, C libraries from
+# the bed's Debian packages.
+build-static:
+	$(SWIFT) build --product reconcile -c release --static-swift-stdlib
+
+# Builds (or reuses) the cached Debian 12 root the beds boot from.
+testbed:
+	scripts/testbed build
+
+test: build build-static testbed
+	$(SWIFT) test
+
+# The system tests alone.
+system-test: build-static testbed
+	$(SWIFT) test --filter SystemTests
+
+# Powers off every bed still up (after a crash of something other than a test process).
+clean-testbeds:
+	scripts/testbed list | awk '{ print $$1 }' | xargs -r -n1 scripts/testbed poweroff
