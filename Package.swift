@@ -34,11 +34,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ] + plugins.map { .target(name: $0) }
     ),
-    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Core", "SystemCalls"], path: "Tests/TestSupport",
+      exclude: ["README.md"]),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport"]),
-    .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"]),
+    .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"], exclude: ["README.md"]),
   ],
   swiftLanguageModes: [.v6]
 )

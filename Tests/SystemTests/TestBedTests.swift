@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The test bed itself: it boots a real systemd, runs commands, and leaves nothing behind.
 @Suite(.tags(.system), .requiresTestBed)

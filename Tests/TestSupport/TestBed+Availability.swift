@@ -56,6 +56,7 @@ extension Tag {
 extension Trait where Self == ConditionTrait {
   /// Runs the test only where a test bed can boot; elsewhere it is skipped, loudly.
   public static var requiresTestBed: Self {
-    .enabled(if: TestBed.shouldRunSystemTests, "needs the booted systemd test bed (root, systemd-nspawn)")
+    .enabled(
+      if: TestBed.shouldRunSystemTests, "needs the booted systemd test bed (root, systemd-nspawn)")
   }
 }

@@ -28,9 +28,12 @@ public final class TestBed: Sendable {
   /// Builds the cached root first when it is missing or stale (about a minute).
   /// - Parameter name: a short label, `[a-z0-9-]`, at most 24 characters.
   public static func boot(name label: String) async throws -> TestBed {
-    guard label.count <= 24, label.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+    guard (1...24).contains(label.count), label.first != "-",
+      label.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
     else {
-      throw TestBedError(doing: "booting a test bed named '\(label)'", detail: "bad name")
+      throw TestBedError(
+        doing: "booting a test bed named '\(label)'",
+        detail: "use 1 to 24 of a-z, 0-9 and -, not starting with -")
     }
     let suffix = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
     let name = label + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
@@ -108,8 +111,9 @@ public func withTestBed<R: Sendable>(
     if let journal = try? await bed.journal() {
       let tail = journal.split(separator: "\n", omittingEmptySubsequences: false).suffix(50)
       FileHandle.standardError.write(
-        Data(("--- journal of test bed \(bed.name) (last lines)\n" + tail.joined(separator: "\n")
-          + "\n").utf8))
+        Data(
+          ("--- journal of test bed \(bed.name) (last lines)\n" + tail.joined(separator: "\n")
+            + "\n").utf8))
     }
     try? await bed.poweroff()
     throw error
