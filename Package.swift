@@ -58,6 +58,7 @@ let package = Package(
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "Core", "TestSupport"], exclude: readme),
+    .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"], exclude: readme),
   ],
   swiftLanguageModes: [.v6]
 )
