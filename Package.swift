@@ -43,7 +43,7 @@ let package = Package(
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Core", "TestSupport"]),
     .testTarget(name: "UsersTests", dependencies: ["Users", "Subids", "Core", "SystemCalls"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Core"], exclude: ["Corpus"]),
-    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"]),
+    .testTarget(name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"], exclude: ["Golden"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,63 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `reconcile check --format github|plain`: problems as CI annotations on the lines of a pull
+/// request, and as one compiler-style line each.
+@Suite struct ReviewCheckFormatTests {
+  let scratch: ScratchDirectory
+
+  init() throws {
+    scratch = try ScratchDirectory("check-format")
+    try scratch.copy(from: exampleRepository, to: "repo")
+    // An unknown key (with a did-you-mean), a missing role, and a warning.
+    try scratch.write("repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\n")
+    try scratch.write("repo/hosts/gemini.yaml", "roles: [bitcoin, lightning, report, matrix, nosuchrole]\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml", "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n")
+  }
+
+  @Test func githubAnnotationsAreExact() throws {
+    let result = try TestCommand.reconcile(["check", "--format", "github", scratch.join("repo")])
+    #expect(result.status == 1)
+    #expect(result.stderr == "")
+    #expect(
+      result.stdout == """
+        ::error file=hosts/gemini.yaml,line=1,col=45::role 'nosuchrole' does not exist (roles/nosuchrole/role.yaml is missing)
+        ::error file=roles/bitcoin/role.yaml,line=3,col=5::unknown key 'enabel' in unit 'bitcoind.service'%0Anote: did you mean 'enable'?%0Anote: known keys: enable, start
+        ::warning file=roles/report/role.yaml,line=4,col=3::report.service has no [Install] section: enabling it creates nothing%0Anote: add an [Install] section (WantedBy=...) to the unit file, or drop 'enable: true'
+        ::warning file=roles/report/role.yaml,line=4,col=3::report.service is triggered by report.timer; enable the timer only, enabling the service too confuses systemd
+
+        """)
+  }
+
+  @Test func plainLinesAreOnePerProblem() throws {
+    let result = try TestCommand.reconcile(["check", "--format", "plain", "--repo", scratch.join("repo")])
+    #expect(result.status == 1)
+    #expect(
+      result.stdout == """
+        hosts/gemini.yaml:1:45: error: role 'nosuchrole' does not exist (roles/nosuchrole/role.yaml is missing)
+        roles/bitcoin/role.yaml:3:5: error: unknown key 'enabel' in unit 'bitcoind.service'
+        roles/report/role.yaml:4:3: warning: report.service has no [Install] section: enabling it creates nothing
+        roles/report/role.yaml:4:3: warning: report.service is triggered by report.timer; enable the timer only, enabling the service too confuses systemd
+
+        """)
+  }
+
+  @Test func aValidRepositoryPrintsNothingInEitherFormat() throws {
+    for format in ["github", "plain"] {
+      let result = try TestCommand.reconcile(["check", "--format", format, exampleRepository])
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stdout == "")
+    }
+  }
+
+  @Test func propertiesAndMessagesAreEscapedForTheRunner() throws {
+    try scratch.write("repo/roles/report/units/a,b%c:d.service", "[Service]\nExecStart=/bin/true\n")
+    let result = try TestCommand.reconcile(["check", "--format", "github", scratch.join("repo")])
+    #expect(
+      result.stdout.contains(
+        "::error file=roles/report/units/a%2Cb%25c%3Ad.service::unit name 'a,b%25c:d.service' contains a character"),
+      "\(result.stdout)")
+  }
+}
