@@ -27,7 +27,8 @@ public final class LocalRepository {
     } catch let error as LocalRepositoryError {
       throw error
     } catch {
-      throw LocalRepositoryError(operation: "opening the git repository at \(path)", underlying: error)
+      throw LocalRepositoryError(
+        operation: "opening the git repository at \(path)", underlying: error)
     }
   }
 
@@ -45,10 +46,12 @@ public final class LocalRepository {
   public func tree(at commit: ObjectID) throws -> GitTree {
     do {
       return try GitTree(
-        repository: try GitRepository.open(gitDirectory: gitDirectory), commit: commit, folder: folder)
+        repository: try GitRepository.open(gitDirectory: gitDirectory), commit: commit,
+        folder: folder)
     } catch {
       throw LocalRepositoryError(
-        operation: "reading the tree of commit \(commit.short) in \(gitDirectory)", underlying: error)
+        operation: "reading the tree of commit \(commit.short) in \(gitDirectory)",
+        underlying: error)
     }
   }
 

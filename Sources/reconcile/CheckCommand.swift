@@ -35,9 +35,9 @@ struct CheckCommand: ParsableCommand {
       let document = CheckOutput(hosts: hosts, valid: !diagnostics.hasErrors, diagnostics: diagnostics.sorted)
       Terminal.out(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
     case .github:
-      for diagnostic in diagnostics.sorted { Terminal.out(diagnostic.githubAnnotation + "\n") }
+      Terminal.out(diagnostics.sorted.map { $0.githubAnnotation + "\n" }.joined())
     case .plain:
-      for diagnostic in diagnostics.sorted { Terminal.out(diagnostic.plainLine + "\n") }
+      Terminal.out(diagnostics.sorted.map { $0.plainLine + "\n" }.joined())
     case .text:
       Session.print(diagnostics, tree: tree)
       if !diagnostics.hasErrors {

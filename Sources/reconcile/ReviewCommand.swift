@@ -34,22 +34,39 @@ struct ReviewCommand: ParsableCommand {
       revision, an unreadable snapshot, root needed).
       """)
 
-  @Option(name: .long, help: ArgumentHelp("The commit the change starts from (a branch, origin/main, HEAD~1, a commit id).", valueName: "rev"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The commit the change starts from (a branch, origin/main, HEAD~1, a commit id).",
+      valueName: "rev"))
   var base: String
 
   @Option(name: .long, help: ArgumentHelp("The commit proposed.", valueName: "rev"))
   var head: String = "HEAD"
 
-  @Option(name: .long, help: ArgumentHelp("The git repository: a work tree, a folder inside one (its state repository), or a bare repository.", valueName: "dir"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The git repository: a work tree, a folder inside one (its state repository), or a "
+        + "bare repository.",
+      valueName: "dir"))
   var repo: String = "."
 
-  @Option(name: .long, help: ArgumentHelp("Review only this host (repeatable); it is shown even when unchanged.", valueName: "name"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Review only this host (repeatable); it is shown even when unchanged.", valueName: "name"))
   var host: [String] = []
 
   @Option(name: .long, help: "Output format: text, json or markdown.")
   var format: ReviewFormat = .text
 
-  @Option(name: .long, help: ArgumentHelp("A snapshot from 'reconcile snapshot': plan its host against it instead of the simulated base (repeatable, one per host).", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A snapshot from 'reconcile snapshot': plan its host against it instead of the "
+        + "simulated base (repeatable, one per host).",
+      valueName: "file"))
   var snapshot: [String] = []
 
   func run() throws {
@@ -61,7 +78,8 @@ struct ReviewCommand: ParsableCommand {
       let reviewer = Reviewer(
         engine: Engine(plugins: PluginList.all), pluginsNeedingRoot: PluginList.needingRoot,
         canApply: ProcessIdentity.isRoot)
-      var review = try reviewer.review(base: baseTree, head: headTree, named: host, snapshots: snapshots)
+      var review = try reviewer.review(
+        base: baseTree, head: headTree, named: host, snapshots: snapshots)
       review.base = baseTree.commit.hex
       review.head = headTree.commit.hex
       switch format {
@@ -69,7 +87,9 @@ struct ReviewCommand: ParsableCommand {
       case .markdown: Terminal.out(ReviewMarkdown().render(review))
       case .text:
         let renderer = ReviewRenderer(colour: Terminal.colour()) { path in
-          (try? headTree.contents(of: path, limit: StateRepository.fileSizeLimit)).map { String(decoding: $0, as: UTF8.self) }
+          (try? headTree.contents(of: path, limit: StateRepository.fileSizeLimit)).map {
+            String(decoding: $0, as: UTF8.self)
+          }
         }
         Terminal.out(renderer.render(review))
       }
@@ -94,7 +114,8 @@ struct ReviewCommand: ParsableCommand {
       throw ReviewError("\(file) is not a snapshot made by 'reconcile snapshot' (\(error))")
     }
     guard observation.version == 1 else {
-      throw ReviewError("\(file) is a snapshot of format \(observation.version); this reconcile reads format 1")
+      throw ReviewError(
+        "\(file) is a snapshot of format \(observation.version); this reconcile reads format 1")
     }
     return observation
   }

@@ -21,14 +21,19 @@ struct SnapshotCommand: ParsableCommand {
 
   @OptionGroup var options: HostOptions
 
-  @Option(name: .long, help: ArgumentHelp("Write the snapshot to FILE (atomically, mode 0600) instead of standard output.", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Write the snapshot to FILE (atomically, mode 0600) instead of standard output.",
+      valueName: "file"))
   var output: String?
 
   func run() throws {
     let session = try Session(options: options)
     let loaded = try session.load()
     do {
-      let observation = try session.engine.observe(loaded, host: session.host, ledger: try session.ledger())
+      let observation = try session.engine.observe(
+        loaded, host: session.host, ledger: try session.ledger())
       let json = Array(try observation.redactingPasswordHashes().json()) + [10]
       if let output {
         try Self.write(json, to: output)
@@ -44,7 +49,8 @@ struct SnapshotCommand: ParsableCommand {
   /// Replaces `file` atomically (a temporary file beside it, renamed over it), owned by the
   /// running user, mode 0600.
   static func write(_ bytes: [UInt8], to file: String) throws {
-    let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+    let absolute =
+      file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
     guard let path = HostPath(absolute), !path.components.isEmpty else {
       throw ValidationError("--output must name a file, not '\(file)'")
     }

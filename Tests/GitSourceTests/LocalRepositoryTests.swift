@@ -13,7 +13,8 @@ struct LocalRepositoryTests {
   init() throws {
     scratch = try ScratchDirectory()
     remote = try Remote(in: scratch)
-    first = try remote.commit("One", files: ["state/hosts/a.yaml": "roles: []\n", "README": "x\n"], signer: nil)
+    first = try remote.commit(
+      "One", files: ["state/hosts/a.yaml": "roles: []\n", "README": "x\n"], signer: nil)
     second = try remote.commit("Two", files: ["state/hosts/b.yaml": "roles: []\n"], signer: nil)
     try remote.git("tag", "-a", "-m", "first", "v1", first.hex)
   }

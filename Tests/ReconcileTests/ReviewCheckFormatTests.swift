@@ -11,10 +11,13 @@ import Testing
     scratch = try ScratchDirectory("check-format")
     try scratch.copy(from: exampleRepository, to: "repo")
     // An unknown key (with a did-you-mean), a missing role, and a warning.
-    try scratch.write("repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\n")
-    try scratch.write("repo/hosts/gemini.yaml", "roles: [bitcoin, lightning, report, matrix, nosuchrole]\n")
     try scratch.write(
-      "repo/roles/report/role.yaml", "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n")
+      "repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\n")
+    try scratch.write(
+      "repo/hosts/gemini.yaml", "roles: [bitcoin, lightning, report, matrix, nosuchrole]\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml",
+      "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n")
   }
 
   @Test func githubAnnotationsAreExact() throws {
@@ -23,23 +26,33 @@ import Testing
     #expect(result.stderr == "")
     #expect(
       result.stdout == """
-        ::error file=hosts/gemini.yaml,line=1,col=45::role 'nosuchrole' does not exist (roles/nosuchrole/role.yaml is missing)
-        ::error file=roles/bitcoin/role.yaml,line=3,col=5::unknown key 'enabel' in unit 'bitcoind.service'%0Anote: did you mean 'enable'?%0Anote: known keys: enable, start
-        ::warning file=roles/report/role.yaml,line=4,col=3::report.service has no [Install] section: enabling it creates nothing%0Anote: add an [Install] section (WantedBy=...) to the unit file, or drop 'enable: true'
-        ::warning file=roles/report/role.yaml,line=4,col=3::report.service is triggered by report.timer; enable the timer only, enabling the service too confuses systemd
+        ::error file=hosts/gemini.yaml,line=1,col=45::role 'nosuchrole' does not exist \
+        (roles/nosuchrole/role.yaml is missing)
+        ::error file=roles/bitcoin/role.yaml,line=3,col=5::unknown key 'enabel' in unit \
+        'bitcoind.service'%0Anote: did you mean 'enable'?%0Anote: known keys: enable, start
+        ::warning file=roles/report/role.yaml,line=4,col=3::report.service has no [Install] \
+        section: enabling it creates nothing%0Anote: add an [Install] section (WantedBy=...) to \
+        the unit file, or drop 'enable: true'
+        ::warning file=roles/report/role.yaml,line=4,col=3::report.service is triggered by \
+        report.timer; enable the timer only, enabling the service too confuses systemd
 
         """)
   }
 
   @Test func plainLinesAreOnePerProblem() throws {
-    let result = try TestCommand.reconcile(["check", "--format", "plain", "--repo", scratch.join("repo")])
+    let result = try TestCommand.reconcile([
+      "check", "--format", "plain", "--repo", scratch.join("repo"),
+    ])
     #expect(result.status == 1)
     #expect(
       result.stdout == """
-        hosts/gemini.yaml:1:45: error: role 'nosuchrole' does not exist (roles/nosuchrole/role.yaml is missing)
+        hosts/gemini.yaml:1:45: error: role 'nosuchrole' does not exist \
+        (roles/nosuchrole/role.yaml is missing)
         roles/bitcoin/role.yaml:3:5: error: unknown key 'enabel' in unit 'bitcoind.service'
-        roles/report/role.yaml:4:3: warning: report.service has no [Install] section: enabling it creates nothing
-        roles/report/role.yaml:4:3: warning: report.service is triggered by report.timer; enable the timer only, enabling the service too confuses systemd
+        roles/report/role.yaml:4:3: warning: report.service has no [Install] section: enabling \
+        it creates nothing
+        roles/report/role.yaml:4:3: warning: report.service is triggered by report.timer; enable \
+        the timer only, enabling the service too confuses systemd
 
         """)
   }
@@ -57,7 +70,28 @@ import Testing
     let result = try TestCommand.reconcile(["check", "--format", "github", scratch.join("repo")])
     #expect(
       result.stdout.contains(
-        "::error file=roles/report/units/a%2Cb%25c%3Ad.service::unit name 'a,b%25c:d.service' contains a character"),
+        "::error file=roles/report/units/a%2Cb%25c%3Ad.service::unit name 'a,b%25c:d.service' "
+          + "contains a character"
+      ),
       "\(result.stdout)")
+  }
+}
+
+/// The example's CI workflow: one file for GitHub and Forgejo, running check and review.
+@Suite struct ReviewWorkflowTests {
+  @Test func theExampleWorkflowIsTheSameForGitHubAndForgejoAndRunsCheckAndReview() throws {
+    let github = try String(
+      contentsOfFile: "\(exampleRepository)/.github/workflows/review.yaml", encoding: .utf8)
+    let forgejo = try String(
+      contentsOfFile: "\(exampleRepository)/.forgejo/workflows/review.yaml", encoding: .utf8)
+    #expect(github == forgejo)
+    #expect(github.contains("reconcile check --format github\n"))
+    #expect(
+      github.contains("reconcile review --base \"origin/${{ github.base_ref }}\" --head HEAD"))
+    #expect(github.contains("--format markdown > review.md"))
+    #expect(github.contains("fetch-depth: 0"))
+    // The loader reads reconcile.yaml, hosts/ and roles/ only: the workflow folders are fine.
+    let check = try TestCommand.reconcile(["check", "--format", "plain", exampleRepository])
+    #expect(check.status == 0, "\(check.stdout)")
   }
 }

@@ -29,7 +29,8 @@ import Testing
       try Data(result.stdout.utf8).write(to: URL(fileURLWithPath: Self.golden))
     }
     let golden = try String(contentsOfFile: Self.golden, encoding: .utf8)
-    #expect(result.stdout == golden, "run with RECONCILE_UPDATE_GOLDEN=1 to rewrite the golden file")
+    #expect(
+      result.stdout == golden, "run with RECONCILE_UPDATE_GOLDEN=1 to rewrite the golden file")
   }
 
   @Test func textShowsThePlanOfEachHost() throws {
@@ -40,21 +41,25 @@ import Testing
       "hosts/broken.yaml:1:14: error: role 'gone' does not exist (roles/gone/role.yaml is missing)",
       " 1 | roles: [web, gone]\n   |              ^\n",
       "== gemini: changed (planned against the base commit applied to a fresh Debian 12 host)",
-      "~ unit:report.service                       replace unit file (changed in the repository) [changed]",
+      "~ unit:report.service                       replace unit file (changed in the repository) "
+        + "[changed]",
       "      -ExecStart=/usr/local/bin/report\n      +ExecStart=/usr/local/bin/report --all\n",
       "- unit:report.timer ",
       "6 changes: 3 to create, 1 to update, 2 to delete.",
       "== nova: added (planned against a fresh Debian 12 host)",
       "== old: removed (not planned)",
     ]
-    for line in expected { #expect(result.stdout.contains(line), "missing: \(line)\n\(result.stdout)") }
+    for line in expected {
+      #expect(result.stdout.contains(line), "missing: \(line)\n\(result.stdout)")
+    }
     #expect(!result.stdout.contains("vega"), "an untouched host is not shown")
   }
 
   @Test func identicalTreesHaveNothingToDoInEveryFormat() throws {
     // A commit that changes only files outside what hosts are made of: same desired state.
     let docs = try ReviewFixture.commit(
-      "Document the workflow", files: ["README.md": "Our hosts.\n", ".forgejo/workflows/review.yaml": "on: pull_request\n"],
+      "Document the workflow",
+      files: ["README.md": "Our hosts.\n", ".forgejo/workflows/review.yaml": "on: pull_request\n"],
       in: fixture.path)
     for (base, head) in [(fixture.head, fixture.head), (fixture.head, docs)] {
       let text = try fixture.review(["--base", base, "--head", head])
@@ -66,16 +71,20 @@ import Testing
       #expect(!markdown.stdout.contains("### "), "no sections when nothing changes")
       let json = try fixture.review(["--base", base, "--head", head, "--format", "json"])
       #expect(json.status == 0)
-      let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+      let document =
+        try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
       #expect(document?["summary"] as? String == Review.nothingToDo)
       #expect((document?["hosts"] as? [Any])?.isEmpty == true)
     }
   }
 
   @Test func aNamedHostIsShownEvenWhenUnchanged() throws {
-    let result = try fixture.review(["--base", "main", "--head", "change", "--host", "vega", "--format", "json"])
+    let result = try fixture.review([
+      "--base", "main", "--head", "change", "--host", "vega", "--format", "json",
+    ])
     #expect(result.status == 0, "\(result.stderr)")
-    let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let document =
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let hosts = try #require(document?["hosts"] as? [[String: Any]])
     #expect(hosts.map { $0["host"] as? String } == ["vega"])
     #expect(hosts.first?["status"] as? String == "unchanged")
@@ -89,20 +98,27 @@ import Testing
     let host = try fixture.review(["--base", "main", "--host", "nosuch"])
     #expect(host.status == 1)
     #expect(host.stderr.contains("no host 'nosuch' in either commit"), "\(host.stderr)")
-    let notRepository = try TestCommand.reconcile(["review", "--repo", fixture.scratch.path, "--base", "main"])
+    let notRepository = try TestCommand.reconcile([
+      "review", "--repo", fixture.scratch.path, "--base", "main",
+    ])
     #expect(notRepository.status == 1)
     #expect(notRepository.stderr.contains("opening the git repository"), "\(notRepository.stderr)")
   }
 
   @Test func reviewingAsAnotherUserThanRootSaysWhatCannotBeSimulated() throws {
     try #require(getuid() == 0, "needs root to drop to another user")
-    let nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", TestCommand.reconcile, "review"]
+    let nobody = [
+      "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", TestCommand.reconcile,
+      "review",
+    ]
     try TestCommand.run(["chmod", "-R", "a+rX", fixture.scratch.path])
     let simulated = try TestCommand.run(
-      nobody + ["--repo", fixture.path, "--base", "main", "--head", "change"], environment: ["TMPDIR": "/tmp"])
+      nobody + ["--repo", fixture.path, "--base", "main", "--head", "change"],
+      environment: ["TMPDIR": "/tmp"])
     #expect(simulated.status == 1)
     #expect(
-      simulated.stderr.contains("cannot simulate the base commit for host 'gemini' without root"), "\(simulated.stderr)")
+      simulated.stderr.contains("cannot simulate the base commit for host 'gemini' without root"),
+      "\(simulated.stderr)")
     #expect(simulated.stderr.contains("run the review as root"))
     // A host new at head needs no simulation, so no root.
     let added = try TestCommand.run(
@@ -116,11 +132,15 @@ import Testing
     let outer = try fixture.scratch.sub("outer")
     try ReviewFixture.git(["init", "-q", "-b", "main", outer])
     try TestCommand.run(["cp", "-R", "\(packageRoot)/state-repo-example", "\(outer)/state"])
-    let base = try ReviewFixture.commit("Add the state", files: ["README.md": "monorepo\n"], in: outer)
+    let base = try ReviewFixture.commit(
+      "Add the state", files: ["README.md": "monorepo\n"], in: outer)
     let head = try ReviewFixture.commit(
-      "Enable the report service", files: ["state/roles/report/role.yaml": "units:\n  report.timer:\n    enable: false\n"],
+      "Enable the report service",
+      files: ["state/roles/report/role.yaml": "units:\n  report.timer:\n    enable: false\n"],
       in: outer)
-    let result = try TestCommand.reconcile(["review", "--repo", "\(outer)/state", "--base", base, "--head", head])
+    let result = try TestCommand.reconcile([
+      "review", "--repo", "\(outer)/state", "--base", base, "--head", head,
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("== gemini: changed"), "\(result.stdout)")
     #expect(result.stdout.contains("- enablement:report.timer"), "\(result.stdout)")
@@ -128,73 +148,63 @@ import Testing
 
   var expectedJSON: String {
     """
-    {
-      "version": 1,
-      "base": "\(fixture.base)",
-      "head": "\(fixture.head)",
-      "summary": "4 hosts affected: broken (invalid), gemini (changed), nova (added), old (removed); \
-    reconcile would refuse the head commit on 1 of them.",
-      "hosts": [
-        {
-          "host": "broken", "status": "invalid", "against": "none", "changes": [], "notes": {},
-          "newDiagnostics": [
-            {"severity": "error", "file": "hosts/broken.yaml", "line": 1, "column": 14,
-             "message": "role 'gone' does not exist (roles/gone/role.yaml is missing)"}
-          ],
-          "remarks": ["The head commit has errors for broken: reconcile would refuse to apply it"]
-        },
-        {
-          "host": "gemini", "status": "changed", "against": "base", "notes": {},
-          "changes": [
-            {"address": "unit:matrix-bot.service", "action": "create", "cause": "new",
-             "summary": "install unit file from roles/matrix/units/matrix-bot.service",
-             "diff": ["+[Unit]", "+Description=Matrix bot", "+", "+[Service]", "+User=matrix",
-                      "+ExecStart=/usr/local/bin/matrix-bot", "+", "+[Install]", "+WantedBy=multi-user.target"]},
-            {"address": "unit:report.service", "action": "update", "cause": "changed",
-             "summary": "replace unit file (changed in the repository)",
-             "diff": [" [Service]", " Type=oneshot", "-ExecStart=/usr/local/bin/report",
-                      "+ExecStart=/usr/local/bin/report --all"]},
-            {"address": "drop-in:report.service/50-hardening.conf", "action": "create", "cause": "new",
-             "summary": "install drop-in from roles/report/units/report.service.d/50-hardening.conf",
-             "diff": ["+[Service]", "+ProtectSystem=strict", "+PrivateTmp=true", "+NoNewPrivileges=true"]},
-            {"address": "enablement:matrix-bot.service", "action": "create", "cause": "new",
-             "summary": "enable: /etc/systemd/system/multi-user.target.wants/matrix-bot.service",
-             "diff": ["+/etc/systemd/system/multi-user.target.wants/matrix-bot.service -> \
+    {"version": 1, "base": "\(fixture.base)", "head": "\(fixture.head)",
+    "summary": "4 hosts affected: broken (invalid), gemini (changed), nova (added), \
+    old (removed); reconcile would refuse the head commit on 1 of them.",
+    "hosts": [
+    {"host": "broken", "status": "invalid", "against": "none", "changes": [], "notes": {},
+     "newDiagnostics": [
+      {"severity": "error", "file": "hosts/broken.yaml", "line": 1, "column": 14,
+       "message": "role 'gone' does not exist (roles/gone/role.yaml is missing)"}],
+     "remarks": ["The head commit has errors for broken: reconcile would refuse to apply it"]},
+    {"host": "gemini", "status": "changed", "against": "base", "notes": {},
+     "changes": [
+      {"address": "unit:matrix-bot.service", "action": "create", "cause": "new",
+       "summary": "install unit file from roles/matrix/units/matrix-bot.service",
+       "diff": ["+[Unit]", "+Description=Matrix bot", "+", "+[Service]", "+User=matrix",
+        "+ExecStart=/usr/local/bin/matrix-bot", "+", "+[Install]",
+        "+WantedBy=multi-user.target"]},
+      {"address": "unit:report.service", "action": "update", "cause": "changed",
+       "summary": "replace unit file (changed in the repository)",
+       "diff": [" [Service]", " Type=oneshot", "-ExecStart=/usr/local/bin/report",
+        "+ExecStart=/usr/local/bin/report --all"]},
+      {"address": "drop-in:report.service/50-hardening.conf", "action": "create",
+       "cause": "new",
+       "summary": "install drop-in from roles/report/units/report.service.d/50-hardening.conf",
+       "diff": ["+[Service]", "+ProtectSystem=strict", "+PrivateTmp=true",
+        "+NoNewPrivileges=true"]},
+      {"address": "enablement:matrix-bot.service", "action": "create", "cause": "new",
+       "summary": "enable: /etc/systemd/system/multi-user.target.wants/matrix-bot.service",
+       "diff": ["+/etc/systemd/system/multi-user.target.wants/matrix-bot.service -> \
     /etc/systemd/system/matrix-bot.service"]},
-            {"address": "enablement:report.timer", "action": "delete", "cause": "prune",
-             "summary": "disable (no longer declared)",
-             "diff": ["-/etc/systemd/system/timers.target.wants/report.timer -> /etc/systemd/system/report.timer"]},
-            {"address": "unit:report.timer", "action": "delete", "cause": "prune",
-             "summary": "remove /etc/systemd/system/report.timer (created by reconcile, no longer in the repository)",
-             "diff": ["-[Timer]", "-OnCalendar=daily", "-", "-[Install]", "-WantedBy=timers.target"]}
-          ],
-          "newDiagnostics": [
-            {"severity": "warning", "file": "roles/report/role.yaml", "line": 2, "column": 3,
-             "message": "report.service has no [Install] section: enabling it creates nothing"}
-          ],
-          "remarks": []
-        },
-        {
-          "host": "nova", "status": "added", "against": "fresh", "notes": {},
-          "changes": [
-            {"address": "unit:web.service", "action": "create", "cause": "new",
-             "summary": "install unit file from roles/web/units/web.service",
-             "diff": ["+[Unit]", "+Description=Web", "+", "+[Service]", "+ExecStart=/usr/bin/web", "+",
-                      "+[Install]", "+WantedBy=multi-user.target"]},
-            {"address": "enablement:web.service", "action": "create", "cause": "new",
-             "summary": "enable: /etc/systemd/system/multi-user.target.wants/web.service",
-             "diff": ["+/etc/systemd/system/multi-user.target.wants/web.service -> /etc/systemd/system/web.service"]}
-          ],
-          "newDiagnostics": [], "remarks": []
-        },
-        {
-          "host": "old", "status": "removed", "against": "none", "changes": [], "notes": {},
-          "newDiagnostics": [],
-          "remarks": ["The host file hosts/old.yaml is removed: reconcile on old will refuse to run \
-    (no such host) and leave what it installed in place"]
-        }
-      ]
-    }
+      {"address": "enablement:report.timer", "action": "delete", "cause": "prune",
+       "summary": "disable (no longer declared)",
+       "diff": ["-/etc/systemd/system/timers.target.wants/report.timer -> \
+    /etc/systemd/system/report.timer"]},
+      {"address": "unit:report.timer", "action": "delete", "cause": "prune",
+       "summary": "remove /etc/systemd/system/report.timer (created by reconcile, no longer \
+    in the repository)",
+       "diff": ["-[Timer]", "-OnCalendar=daily", "-", "-[Install]", "-WantedBy=timers.target"]}],
+     "newDiagnostics": [
+      {"severity": "warning", "file": "roles/report/role.yaml", "line": 2, "column": 3,
+       "message": "report.service has no [Install] section: enabling it creates nothing"}],
+     "remarks": []},
+    {"host": "nova", "status": "added", "against": "fresh", "notes": {},
+     "changes": [
+      {"address": "unit:web.service", "action": "create", "cause": "new",
+       "summary": "install unit file from roles/web/units/web.service",
+       "diff": ["+[Unit]", "+Description=Web", "+", "+[Service]", "+ExecStart=/usr/bin/web",
+        "+", "+[Install]", "+WantedBy=multi-user.target"]},
+      {"address": "enablement:web.service", "action": "create", "cause": "new",
+       "summary": "enable: /etc/systemd/system/multi-user.target.wants/web.service",
+       "diff": ["+/etc/systemd/system/multi-user.target.wants/web.service -> \
+    /etc/systemd/system/web.service"]}],
+     "newDiagnostics": [], "remarks": []},
+    {"host": "old", "status": "removed", "against": "none", "changes": [], "notes": {},
+     "newDiagnostics": [],
+     "remarks": ["The host file hosts/old.yaml is removed: reconcile on old will refuse to \
+    run (no such host) and leave what it installed in place"]}
+    ]}
     """
   }
 }

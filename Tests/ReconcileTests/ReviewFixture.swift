@@ -15,7 +15,9 @@ struct ReviewFixture {
   let base: String
   let head: String
 
-  static let webService = "[Unit]\nDescription=Web\n\n[Service]\nExecStart=/usr/bin/web\n\n[Install]\nWantedBy=multi-user.target\n"
+  static let webService =
+    "[Unit]\nDescription=Web\n\n[Service]\nExecStart=/usr/bin/web\n\n"
+    + "[Install]\nWantedBy=multi-user.target\n"
   static let reportTimer = "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
 
   static let baseFiles: [String: String] = [
@@ -28,7 +30,8 @@ struct ReviewFixture {
     "roles/web/units/web.service": webService,
     "roles/report/role.yaml": "units:\n  report.timer:\n    enable: true\n",
     "roles/report/units/report.service":
-      "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/report\n",
+      "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\n"
+      + "ExecStart=/usr/local/bin/report\n",
     "roles/report/units/report.timer": reportTimer,
   ]
 
@@ -40,11 +43,13 @@ struct ReviewFixture {
     "hosts/broken.yaml": "roles: [web, gone]\n",
     "roles/matrix/role.yaml": "units:\n  matrix-bot.service:\n    enable: true\n",
     "roles/matrix/units/matrix-bot.service":
-      "[Unit]\nDescription=Matrix bot\n\n[Service]\nUser=matrix\nExecStart=/usr/local/bin/matrix-bot\n\n"
+      "[Unit]\nDescription=Matrix bot\n\n[Service]\nUser=matrix\n"
+      + "ExecStart=/usr/local/bin/matrix-bot\n\n"
       + "[Install]\nWantedBy=multi-user.target\n",
     "roles/report/role.yaml": "units:\n  report.service:\n    enable: true\n",
     "roles/report/units/report.service":
-      "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/report --all\n",
+      "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\n"
+      + "ExecStart=/usr/local/bin/report --all\n",
     "roles/report/units/report.service.d/50-hardening.conf":
       "[Service]\nProtectSystem=strict\nPrivateTmp=true\nNoNewPrivileges=true\n",
     "roles/report/units/report.timer": nil,
@@ -57,12 +62,14 @@ struct ReviewFixture {
     try Self.git(["init", "-q", "-b", "main", path])
     base = try Self.commit("Describe the hosts", files: Self.baseFiles, in: path)
     try Self.git(["-C", path, "checkout", "-q", "-b", "change"])
-    head = try Self.commit("Add the matrix bot, harden the report, drop its timer", files: Self.headChanges, in: path)
+    head = try Self.commit(
+      "Add the matrix bot, harden the report, drop its timer", files: Self.headChanges, in: path)
   }
 
   /// Writes (or deletes, for nil) `files`, stages everything and commits; returns the id.
   @discardableResult
-  static func commit(_ message: String, files: [String: String?], in path: String) throws -> String {
+  static func commit(_ message: String, files: [String: String?], in path: String) throws -> String
+  {
     for (name, content) in files {
       let file = "\(path)/\(name)"
       if let content {
@@ -75,7 +82,8 @@ struct ReviewFixture {
     }
     try git(["-C", path, "add", "-A"])
     try git(["-C", path, "commit", "-q", "--no-gpg-sign", "--allow-empty", "-m", message])
-    return try git(["-C", path, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    return try git(["-C", path, "rev-parse", "HEAD"]).trimmingCharacters(
+      in: .whitespacesAndNewlines)
   }
 
   /// Runs git with a fixed identity and dates and no user or system configuration.
@@ -88,7 +96,9 @@ struct ReviewFixture {
       "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
     ]
     let result = try TestCommand.run(["git"] + arguments, environment: environment)
-    guard result.status == 0 else { throw ReviewFixtureError(command: arguments, stderr: result.stderr) }
+    guard result.status == 0 else {
+      throw ReviewFixtureError(command: arguments, stderr: result.stderr)
+    }
     return result.stdout
   }
 

@@ -26,7 +26,9 @@ extension HostObservation {
   static func isPasswordHash(_ text: String) -> Bool {
     var rest = Substring(text)
     if rest.hasPrefix("!") { rest = rest.drop { $0 == "!" } }  // a locked account's hash
-    guard rest.count >= 20, rest.first == "$", !rest.contains(where: \.isWhitespace) else { return false }
+    guard rest.count >= 20, rest.first == "$", !rest.contains(where: \.isWhitespace) else {
+      return false
+    }
     let fields = rest.dropFirst().split(separator: "$", omittingEmptySubsequences: false)
     guard fields.count >= 3, let id = fields.first, !id.isEmpty, id.count <= 4 else { return false }
     return id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }

@@ -22,7 +22,9 @@ enum HostInputs {
   }
 
   /// Appends a line for every entry below `folder`, depth first, in name order.
-  private static func walk(_ folder: String, in tree: any StateTree, into lines: inout [String]) throws {
+  private static func walk(_ folder: String, in tree: any StateTree, into lines: inout [String])
+    throws
+  {
     guard let entries = try tree.entries(of: folder) else { return }
     for entry in entries {
       let path = "\(folder)/\(entry.name)"

@@ -18,7 +18,8 @@ extension Review {
           host: host.host, status: host.status, against: host.basis,
           changes: host.changes.map {
             Document.Change(
-              address: $0.address.description, action: $0.action, cause: $0.cause, summary: $0.summary,
+              address: $0.address.description, action: $0.action, cause: $0.cause,
+              summary: $0.summary,
               diff: $0.diff, reportOnly: $0.reportOnly ? true : nil)
           },
           notes: host.notes,

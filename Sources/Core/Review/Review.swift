@@ -27,7 +27,8 @@ public struct Review: Sendable {
     guard !affected.isEmpty else { return Self.nothingToDo }
     let list = affected.map { "\($0.host) (\($0.status.rawValue))" }.joined(separator: ", ")
     let refused = affected.filter { $0.status == .invalid }.count
-    let refusal = refused == 0 ? "" : "; reconcile would refuse the head commit on \(refused) of them"
+    let refusal =
+      refused == 0 ? "" : "; reconcile would refuse the head commit on \(refused) of them"
     return "\(affected.count) host\(affected.count == 1 ? "" : "s") affected: \(list)\(refusal)."
   }
 
@@ -38,8 +39,10 @@ public struct Review: Sendable {
 
   /// Every new diagnostic with its host, errors first.
   public var newDiagnostics: [(host: String, diagnostic: Diagnostic)] {
-    let all = hosts.flatMap { host in host.newDiagnostics.map { (host: host.host, diagnostic: $0) } }
-    return all.filter { $0.diagnostic.severity == .error } + all.filter { $0.diagnostic.severity == .warning }
+    let all = hosts.flatMap { host in host.newDiagnostics.map { (host: host.host, diagnostic: $0) }
+    }
+    return all.filter { $0.diagnostic.severity == .error }
+      + all.filter { $0.diagnostic.severity == .warning }
   }
 }
 
@@ -82,7 +85,8 @@ public struct HostReview: Sendable {
   public var remarks: [String]
 
   public init(
-    host: String, status: Status, basis: Basis, plan: Plan? = nil, newDiagnostics: [Diagnostic] = [],
+    host: String, status: Status, basis: Basis, plan: Plan? = nil,
+    newDiagnostics: [Diagnostic] = [],
     remarks: [String] = []
   ) {
     self.host = host

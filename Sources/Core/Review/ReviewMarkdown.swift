@@ -29,9 +29,12 @@ public struct ReviewMarkdown: Sendable {
 
   private func render(_ review: Review, diffs: Bool) -> String {
     var out = "\(Self.marker)\n## reconcile review\n\n"
-    out += "Base \(code(Review.short(review.base))) → head \(code(Review.short(review.head))).\n\n"
+    let (base, head) = (code(Review.short(review.base)), code(Review.short(review.head)))
+    out += "Base \(base) → head \(head).\n\n"
     out += "**\(text(review.summary))**\n"
-    guard !review.isEmpty || review.hosts.contains(where: { !$0.newDiagnostics.isEmpty }) else { return out }
+    guard !review.isEmpty || review.hosts.contains(where: { !$0.newDiagnostics.isEmpty }) else {
+      return out
+    }
     let diagnostics = review.newDiagnostics
     if !diagnostics.isEmpty {
       out += "\n### Errors and warnings\n\n"
@@ -48,7 +51,8 @@ public struct ReviewMarkdown: Sendable {
     }
     for host in review.hosts { out += section(host, diffs: diffs) }
     if !diffs {
-      out += "\n*Diffs left out: this comment would be too long. Run `reconcile review` to see them.*\n"
+      out +=
+        "\n*Diffs left out: this comment would be too long. Run `reconcile review` to see them.*\n"
     }
     return out
   }
@@ -69,8 +73,10 @@ public struct ReviewMarkdown: Sendable {
     if !host.changes.isEmpty {
       out += "\n|  | Resource | Change | Cause |\n| --- | --- | --- | --- |\n"
       for change in host.changes {
-        let cause = change.reportOnly ? "\(change.cause.rawValue), report only" : change.cause.rawValue
-        out += "| \(symbol(change)) | \(code(change.address.description)) | \(cell(change.summary)) | \(cause) |\n"
+        let cause =
+          change.reportOnly ? "\(change.cause.rawValue), report only" : change.cause.rawValue
+        out += "| \(symbol(change)) | \(code(change.address.description)) | "
+        out += "\(cell(change.summary)) | \(cause) |\n"
       }
     } else if host.plan != nil {
       out += "\nNo changes to apply.\n"
@@ -87,7 +93,9 @@ public struct ReviewMarkdown: Sendable {
       out += "\n<details>\n<summary>Diffs of \(host.host) (\(withDiffs.count))</summary>\n"
       for change in withDiffs {
         var lines = Array(change.diff.prefix(diffLimit))
-        if change.diff.count > diffLimit { lines.append("... \(change.diff.count - diffLimit) more lines") }
+        if change.diff.count > diffLimit {
+          lines.append("... \(change.diff.count - diffLimit) more lines")
+        }
         let fence = String(repeating: "`", count: max(3, longestBacktickRun(in: lines) + 1))
         out += "\n\(code(change.address.description))\n\n\(fence)diff\n"
         out += lines.joined(separator: "\n") + "\n\(fence)\n"
@@ -106,7 +114,9 @@ public struct ReviewMarkdown: Sendable {
     }
   }
 
-  private func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+  private func capitalized(_ text: String) -> String {
+    text.prefix(1).uppercased() + text.dropFirst()
+  }
 
   /// Inline code, with a fence longer than any run of backticks inside.
   private func code(_ value: String) -> String {

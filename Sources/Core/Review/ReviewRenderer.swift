@@ -6,7 +6,8 @@ public struct ReviewRenderer: Sendable {
   /// Reads a file of the head commit, to quote the line of a diagnostic.
   public var source: @Sendable (String) -> String?
 
-  public init(colour: Bool = false, source: @escaping @Sendable (String) -> String? = { _ in nil }) {
+  public init(colour: Bool = false, source: @escaping @Sendable (String) -> String? = { _ in nil })
+  {
     self.colour = colour
     self.source = source
   }
@@ -17,7 +18,9 @@ public struct ReviewRenderer: Sendable {
     let diagnostics = DiagnosticRenderer(colour: colour, source: source)
     let plans = PlanRenderer(colour: colour)
     for host in review.hosts {
-      out += "\n" + paint("== \(host.host): \(host.status.rawValue)", "1") + " (\(host.basisDescription))\n"
+      out +=
+        "\n" + paint("== \(host.host): \(host.status.rawValue)", "1")
+        + " (\(host.basisDescription))\n"
       for remark in host.remarks { out += "note: \(remark)\n" }
       if !host.newDiagnostics.isEmpty {
         out += "\nNew at head:\n" + diagnostics.render(host.newDiagnostics)

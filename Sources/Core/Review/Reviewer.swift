@@ -27,18 +27,23 @@ public struct Reviewer: Sendable {
   /// Reviews the change from `base` to `head`: every affected host, plus the `named` ones
   /// (only those, when given), plus each host of `snapshots`.
   public func review(
-    base: any StateTree, head: any StateTree, named: [String] = [], snapshots: [HostObservation] = []
+    base: any StateTree, head: any StateTree, named: [String] = [],
+    snapshots: [HostObservation] = []
   ) throws -> Review {
     var ignored = Diagnostics()
-    let baseHosts = Set(StateRepository(tree: base, sectionKeys: engine.sectionKeys).hostNames(diagnostics: &ignored))
-    let headHosts = Set(StateRepository(tree: head, sectionKeys: engine.sectionKeys).hostNames(diagnostics: &ignored))
+    let baseHosts = Set(
+      StateRepository(tree: base, sectionKeys: engine.sectionKeys).hostNames(diagnostics: &ignored))
+    let headHosts = Set(
+      StateRepository(tree: head, sectionKeys: engine.sectionKeys).hostNames(diagnostics: &ignored))
     var bySnapshot: [String: HostObservation] = [:]
     for snapshot in snapshots {
       guard bySnapshot.updateValue(snapshot, forKey: snapshot.facts.name) == nil else {
         throw ReviewError("two snapshots are of the host '\(snapshot.facts.name)'")
       }
-      guard baseHosts.contains(snapshot.facts.name) || headHosts.contains(snapshot.facts.name) else {
-        throw ReviewError("the snapshot is of the host '\(snapshot.facts.name)', which neither commit declares")
+      guard baseHosts.contains(snapshot.facts.name) || headHosts.contains(snapshot.facts.name)
+      else {
+        throw ReviewError(
+          "the snapshot is of the host '\(snapshot.facts.name)', which neither commit declares")
       }
     }
     for name in named where !baseHosts.contains(name) && !headHosts.contains(name) {
@@ -51,7 +56,9 @@ public struct Reviewer: Sendable {
         name: host, inBase: baseHosts.contains(host), inHead: headHosts.contains(host),
         snapshot: bySnapshot[host], named: named.contains(host))
       let review = try self.review(input, base: base, head: head)
-      if review.status != .unchanged || input.named || input.snapshot != nil { reviews.append(review) }
+      if review.status != .unchanged || input.named || input.snapshot != nil {
+        reviews.append(review)
+      }
     }
     return Review(base: base.origin, head: head.origin, hosts: reviews)
   }
@@ -65,10 +72,13 @@ public struct Reviewer: Sendable {
     var named: Bool
   }
 
-  private func review(_ input: HostInput, base: any StateTree, head: any StateTree) throws -> HostReview {
+  private func review(_ input: HostInput, base: any StateTree, head: any StateTree) throws
+    -> HostReview
+  {
     let host = input.name
     var baseDiagnostics = Diagnostics()
-    let baseLoaded = input.inBase ? engine.load(tree: base, host: host, diagnostics: &baseDiagnostics) : nil
+    let baseLoaded =
+      input.inBase ? engine.load(tree: base, host: host, diagnostics: &baseDiagnostics) : nil
     guard input.inHead else {
       return HostReview(
         host: host, status: .removed, basis: .none,
@@ -87,7 +97,8 @@ public struct Reviewer: Sendable {
     }
     guard let headLoaded else {
       let new = Self.new(headDiagnostics.sorted, since: baseDiagnostics.sorted)
-      let status: HostReview.Status = new.isEmpty && input.inBase && baseLoaded == nil ? .unchanged : .invalid
+      let status: HostReview.Status =
+        new.isEmpty && input.inBase && baseLoaded == nil ? .unchanged : .invalid
       return HostReview(
         host: host, status: status, basis: .none, newDiagnostics: new,
         remarks: ["The head commit has errors for \(host): reconcile would refuse to apply it"])
@@ -110,7 +121,9 @@ public struct Reviewer: Sendable {
       } else {
         basis = .fresh
         if input.inBase {
-          remarks.append("The base commit has errors for \(host): the head commit was planned against a fresh host")
+          remarks.append(
+            "The base commit has errors for \(host): the head commit was planned against a "
+              + "fresh host")
         }
       }
       observation = try engine.observe(headLoaded, host: target, ledger: ledger)
@@ -122,17 +135,21 @@ public struct Reviewer: Sendable {
     let status: HostReview.Status
     if plan.diagnostics.contains(where: { $0.severity == .error }) {
       status = .invalid
-      remarks.append("Planning the head commit found errors for \(host): reconcile would refuse to apply it")
+      remarks.append(
+        "Planning the head commit found errors for \(host): reconcile would refuse to apply it")
     } else if !input.inBase {
       status = .added
     } else {
       status = plan.changes.isEmpty && new.isEmpty ? .unchanged : .changed
     }
-    return HostReview(host: host, status: status, basis: basis, plan: plan, newDiagnostics: new, remarks: remarks)
+    return HostReview(
+      host: host, status: status, basis: basis, plan: plan, newDiagnostics: new, remarks: remarks)
   }
 
   /// Applies `loaded` to the scratch host as `apply` would; returns the plan's diagnostics.
-  private func simulate(_ loaded: Engine.LoadedHost, on host: Host, ledger: inout Ledger) throws -> [Diagnostic] {
+  private func simulate(_ loaded: Engine.LoadedHost, on host: Host, ledger: inout Ledger) throws
+    -> [Diagnostic]
+  {
     let name = host.facts.name
     let plan = try engine.plan(loaded, host: host, ledger: ledger)
     guard !plan.diagnostics.contains(where: { $0.severity == .error }) else {
@@ -144,25 +161,29 @@ public struct Reviewer: Sendable {
       let what =
         accounts.isEmpty
         ? "it writes files owned by root, as reconcile does on a host"
-        : "account changes (\(accounts.joined(separator: ", "))) cannot be simulated without root, and files are written owned by root"
+        : "account changes (\(accounts.joined(separator: ", "))) cannot be simulated without "
+          + "root, and files are written owned by root"
       throw ReviewError(
-        "cannot simulate the base commit for host '\(name)' without root: \(what); run the review as root "
-          + "(sudo, or a container running as root)")
+        "cannot simulate the base commit for host '\(name)' without root: \(what); run the "
+          + "review as root (sudo, or a container running as root)")
     }
     let report = engine.apply(plan, host: host, ledger: &ledger)
     if let error = report.error {
       throw ReviewError("simulating the base commit for host '\(name)' failed: \(error)")
     }
     if let failed = report.failed.first {
+      let reason = failed.message ?? "no reason given"
       throw ReviewError(
-        "simulating the base commit for host '\(name)' failed at \(failed.address): \(failed.message ?? "no reason given")")
+        "simulating the base commit for host '\(name)' failed at \(failed.address): \(reason)")
     }
     return plan.diagnostics
   }
 
   /// The facts of a scratch host: offline, nothing running.
   static func facts(_ host: String) -> HostFacts {
-    HostFacts(name: host, live: false, liveUnavailableReason: nil, stateDirectory: HostConfiguration().stateDirectory)
+    HostFacts(
+      name: host, live: false, liveUnavailableReason: nil,
+      stateDirectory: HostConfiguration().stateDirectory)
   }
 
   /// The diagnostics of `head` that `base` does not have. Lines and columns are not compared
@@ -179,8 +200,11 @@ public struct Reviewer: Sendable {
   }
 
   private static func key(_ diagnostic: Diagnostic) -> String {
-    [diagnostic.severity.rawValue, diagnostic.code, diagnostic.position?.file ?? "", diagnostic.message]
-      .joined(separator: "\u{0}")
+    [
+      diagnostic.severity.rawValue, diagnostic.code, diagnostic.position?.file ?? "",
+      diagnostic.message,
+    ]
+    .joined(separator: "\u{0}")
   }
 }
 
