@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import SystemCalls
+import SystemdBus
 
 /// One run against one host: the configuration, the source, the engine, the host and its
 /// ledger.
@@ -46,11 +47,21 @@ struct Session {
       throw ValidationError(
         "no state repository: pass --repo DIR (a work tree) or --url URL, or set repository.url in \(fs.realPath(HostConfiguration.path))")
     }
-    let facts = HostFacts(
-      name: options.host ?? configuration.host ?? SystemCalls.hostName(), live: false,
-      liveUnavailableReason: LiveSystemd.unavailableReason(root: options.root),
-      stateDirectory: configuration.stateDirectory)
-    host = Host(fs: fs, facts: facts)
+    let name = options.host ?? configuration.host ?? SystemCalls.hostName()
+    if let reason = LiveSystemd.unavailableReason(root: options.root) {
+      host = Host(
+        fs: fs, facts: HostFacts(name: name, live: false, liveUnavailableReason: reason, stateDirectory: configuration.stateDirectory))
+    } else {
+      let systemd: SystemdManagerClient
+      do {
+        systemd = try LiveHost.systemManager()
+      } catch {
+        throw ValidationError("systemd is running but cannot be reached over D-Bus: \(error)")
+      }
+      host = Host(
+        fs: fs, systemd: systemd, userManager: LiveHost.userManager, login: LiveHost.login(), journal: LiveHost.journal,
+        facts: HostFacts(name: name, live: true, stateDirectory: configuration.stateDirectory))
+    }
   }
 
   /// The host name the run is for.
@@ -125,6 +136,9 @@ enum LiveSystemd {
   /// Why the running systemd is not used for `root`, or nil when it is.
   static func unavailableReason(root: String) -> String? {
     if root != "/" { return "working on the offline root \(root): unit states were not read and no unit was started" }
-    return "no running systemd was used (live systemd support is not built into this reconcile yet): unit states were not read and no unit was started"
+    if !LiveHost.isBooted {
+      return "no running systemd (/run/systemd/system is missing: a chroot, a container or a build machine): unit states were not read and no unit was started; files and links are managed as offline"
+    }
+    return nil
   }
 }

@@ -9,7 +9,7 @@ import Testing
 
   init() throws {
     scratch = try ScratchDirectory("cli")
-    try FileManager.default.createDirectory(atPath: scratch.join("root"), withIntermediateDirectories: true)
+    try DebianRoot.seed(scratch.join("root"))
   }
 
   func reconcile(_ arguments: [String]) throws -> CommandResult {
@@ -31,11 +31,30 @@ import Testing
   }
 
   @Test func dryRunIsPlan() throws {
+    let before = try TreeSnapshot(scratch.join("root"))
     let dryRun = try reconcile(["--dry-run"] + hostArguments)
     let plan = try reconcile(["plan"] + hostArguments)
     #expect(dryRun.status == 2)
     #expect(dryRun.stdout == plan.stdout)
-    #expect(try TreeSnapshot(scratch.join("root")).entries.count == 1, "plan wrote nothing")
+    #expect(try TreeSnapshot(scratch.join("root")).differences(from: before) == [], "plan wrote nothing")
+  }
+
+  @Test func planOnASeededRootShowsAccounts() throws {
+    let plan = try reconcile(["plan"] + hostArguments)
+    #expect(plan.status == 2, "\(plan.stderr)")
+    for line in [
+      "+ group:bitcoin", "~ group:debian-tor", "[adoption]", "+ user:bitcoin", "create system user bitcoin (UID 999)",
+      "+ subids:matrix", "+ linger:matrix",
+    ] {
+      #expect(plan.stdout.contains(line), "missing \(line) in\n\(plan.stdout)")
+    }
+  }
+
+  @Test func planOnARootWithoutAccountFilesSaysSo() throws {
+    try FileManager.default.createDirectory(atPath: scratch.join("bare"), withIntermediateDirectories: true)
+    let plan = try reconcile(["plan", "--repo", exampleRepository, "--host", "gemini", "--root", scratch.join("bare")])
+    #expect(plan.status == 1)
+    #expect(plan.stderr.contains("the host has no /etc/passwd or /etc/group"), "\(plan.stderr)")
   }
 
   @Test func jsonPlanCarriesAddressActionAndCause() throws {
@@ -76,7 +95,8 @@ import Testing
   @Test func aRepositoryWithManyMistakesReportsAllAndChangesNothing() throws {
     try scratch.copy(from: exampleRepository, to: "repo")
     // 1. an unknown key with a typo
-    try scratch.write("repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\n")
+    try scratch.write(
+      "repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\nusers:\n  bitcoin: {}\n")
     // 2. a unit file that is not systemd syntax
     try scratch.write("repo/roles/report/units/report.service", "[Unit]\nDescription=x\nthis line is wrong\n")
     // 3. an invalid unit name

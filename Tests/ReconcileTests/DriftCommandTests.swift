@@ -14,6 +14,7 @@ import Testing
     try scratch.copy(from: exampleRepository, to: "repo")
     repo = scratch.join("repo")
     root = try scratch.sub("root")
+    try DebianRoot.seed(root)
   }
 
   func reconcile(_ command: String, _ extra: [String] = []) throws -> CommandResult {

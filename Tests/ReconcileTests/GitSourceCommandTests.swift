@@ -21,6 +21,7 @@ import Testing
     try remote.git("add", "-A")
     try remote.commit("Describe gemini", files: [:], signer: signer)
     root = try scratch.sub("root")
+    try DebianRoot.seed(root)
   }
 
   func reconcile(_ command: String, _ extra: [String] = []) throws -> CommandResult {
@@ -54,7 +55,7 @@ import Testing
   @Test func aForcePushBackIsRefused() throws {
     #expect(try reconcile("apply").status == 0)
     let old = try remote.head()
-    try remote.commit("Enable more", files: ["roles/report/role.yaml": "units:\n  report.timer:\n    enable: true\n"], signer: signer)
+    try remote.commit("Add a timer", files: ["roles/report/units/report-weekly.timer": "[Timer]\nOnCalendar=weekly\n"], signer: signer)
     #expect(try reconcile("apply").status == 0)
     let applied = lastApplied
     try remote.git("reset", "-q", "--hard", old.hex)

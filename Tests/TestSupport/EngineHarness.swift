@@ -8,8 +8,10 @@ public struct EngineHarness {
   public let root: String
   public let stateDirectory = HostPath("/var/lib/reconcile")!
 
-  public init(plugins: [any Plugin], repository: String, host: String, root: String) {
-    engine = Engine(plugins: plugins)
+  /// A harness running `plugins`; `otherSections` are top-level keys of the repository that
+  /// belong to plugins left out (accepted, not decoded).
+  public init(plugins: [any Plugin], otherSections: Set<String> = [], repository: String, host: String, root: String) {
+    engine = Engine(plugins: plugins, otherSections: otherSections)
     self.repository = repository
     self.host = host
     self.root = root
@@ -35,12 +37,16 @@ public struct EngineHarness {
   }
 
   /// Plans and applies; returns the plan, the report and how many writes the apply made.
+  /// Like `reconcile apply`, applies nothing when planning found errors: throws them.
   @discardableResult
   public func apply() throws -> (plan: Plan, report: ApplyReport, writes: Int) {
     let fs = try fileSystem()
     let previous = try Ledger.load(from: fs, stateDirectory: stateDirectory)
     let host = offlineHost(fs)
     let plan = try engine.plan(try load(), host: host, ledger: previous)
+    if plan.diagnostics.contains(where: { $0.severity == .error }) {
+      throw DiagnosticsError(Diagnostics(plan.diagnostics))
+    }
     var ledger = previous
     let report = engine.apply(plan, host: host, ledger: &ledger)
     try ledger.store(in: fs, stateDirectory: stateDirectory, previous: previous)

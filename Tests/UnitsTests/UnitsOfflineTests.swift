@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Hardening
 import TestSupport
 import Testing
 import Units
@@ -18,8 +19,12 @@ import Units
     root = scratch.join("root")
   }
 
+  /// The example repository needs every plugin whose section it uses (hardening contributes
+  /// drop-ins the units plugin installs).
   var harness: EngineHarness {
-    EngineHarness(plugins: [UnitsPlugin()], repository: repository, host: "gemini", root: root)
+    EngineHarness(
+      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups"], repository: repository,
+      host: "gemini", root: root)
   }
 
   @Test func enablementLinksMatchSystemctl() throws {
@@ -77,7 +82,11 @@ import Units
     let result = try harness.apply()
     #expect(result.report.succeeded)
     let removed = Set(result.plan.changes.filter { $0.action == .delete }.map(\.address))
-    #expect(removed == [Address("unit", "report.timer"), Address("unit", "report.service"), Address("enablement", "report.timer")])
+    #expect(
+      removed == [
+        Address("unit", "report.timer"), Address("unit", "report.service"), Address("enablement", "report.timer"),
+        Address("drop-in", "report.service/50-reconcile-hardening.conf"),
+      ])
     #expect(result.plan.changes.allSatisfy { $0.cause == .prune })
     // Disabled before deleted.
     let order = result.plan.changes.map(\.address)
@@ -105,12 +114,17 @@ import Units
   }
 
   @Test func enablingATimerAndItsServiceIsWarnedAbout() throws {
-    try scratch.write("repo/roles/report/role.yaml", "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n")
+    let role = try scratch.read("repo/roles/report/role.yaml")
+    let declaration = "units:\n  report.timer:\n    enable: true\n"
+    try #require(role.contains(declaration))
+    let edited = role.replacingOccurrences(of: declaration, with: declaration + "  report.service:\n    enable: true\n")
+    try scratch.write("repo/roles/report/role.yaml", edited)
+    let line = edited.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "  report.service:" }! + 1
     let plan = try harness.plan()
     let warning = try #require(plan.diagnostics.first { $0.code == "trigger-enabled" })
     #expect(warning.severity == .warning)
     #expect(warning.position?.file == "roles/report/role.yaml")
-    #expect(warning.position?.line == 4)
+    #expect(warning.position?.line == line)
   }
 
   /// Symlinks under `folder`, relative path to target.

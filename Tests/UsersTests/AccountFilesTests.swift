@@ -1,8 +1,7 @@
-import Core
 import Foundation
 import Testing
 
-@testable import Users
+@testable import Core
 
 @Suite("Reading the account files")
 struct AccountFilesTests {
@@ -118,7 +117,7 @@ struct AccountFilesTests {
       try AccountFiles(root: root.path).shadow()
     } throws: { error in
       "\(error)"
-        == "could not read \(root.path)/etc/shadow: /etc/shadow is a symlink, not a regular file"
+        == "could not read \(root.path)/etc/shadow: is a symlink; reconcile does not follow symlinks"
     }
 
     // A symlinked /etc directory is refused too.
@@ -130,7 +129,9 @@ struct AccountFilesTests {
     #expect {
       try AccountFiles(root: other.path).passwd()
     } throws: { error in
-      "\(error)" == "could not read \(other.path)/etc/passwd: /etc is a symlink, not a directory"
+      "\(error)"
+        == "could not read \(other.path)/etc/passwd: crosses a symlink or non-folder at 'etc'; "
+        + "refusing to follow it"
     }
   }
 

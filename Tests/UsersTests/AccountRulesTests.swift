@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Users
+@testable import Core
 
 @Suite("Account validation rules")
 struct AccountRulesTests {

@@ -1,4 +1,6 @@
 import Foundation
+import Core
+import Subids
 import SystemCalls
 
 /// A temporary host root for one test, seeded with Debian 12's account files; removed by
@@ -107,5 +109,19 @@ struct ScratchRoot {
 
   func remove() {
     try? FileManager.default.removeItem(atPath: path)
+  }
+}
+
+extension AccountFiles {
+  /// Reads the account files under the host root `root`.
+  init(root: String) throws {
+    self.init(fs: try RootedFileSystem(root: root))
+  }
+}
+
+extension SubordinateIDFiles {
+  /// Reads `/etc/subuid` and `/etc/subgid` under the host root `root`.
+  init(root: String) throws {
+    self.init(fs: try RootedFileSystem(root: root))
   }
 }

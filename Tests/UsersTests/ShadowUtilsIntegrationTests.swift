@@ -1,10 +1,9 @@
-import Core
 import Foundation
 import Subids
 import SystemCalls
 import Testing
 
-@testable import Users
+@testable import Core
 
 /// Real shadow-utils (`--prefix`) against a temporary root seeded with Debian 12's `/etc`.
 @Suite("shadow-utils on a Debian 12 root", .enabled(if: getuid() == 0, "needs root"))
@@ -55,7 +54,7 @@ struct ShadowUtilsIntegrationTests {
 
     // Subordinate IDs for matrix, clear of alice's hand-made line.
     let accounts = try AccountFiles(root: root.path).read()
-    let subids = SubordinateIDFiles(root: root.path)
+    let subids = try SubordinateIDFiles(root: root.path)
     let uids = Dictionary(uniqueKeysWithValues: accounts.passwd.entries.map { ($0.name, $0.uid) })
     let gids = Dictionary(uniqueKeysWithValues: accounts.group.entries.map { ($0.name, $0.gid) })
     let subuid = try SubordinateRangeAllocator(existing: subids.subuid().ranges, realIDs: uids)

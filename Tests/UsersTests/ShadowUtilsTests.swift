@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Users
+@testable import Core
 
 @Suite("shadow-utils command lines")
 struct ShadowUtilsTests {

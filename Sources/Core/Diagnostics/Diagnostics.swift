@@ -50,7 +50,9 @@ public struct Diagnostics: Sendable, Codable, Equatable {
 }
 
 /// Thrown when loading or validation found errors; carries all of them.
-public struct DiagnosticsError: Error, Sendable {
+public struct DiagnosticsError: Error, Sendable, CustomStringConvertible {
   public var diagnostics: Diagnostics
   public init(_ diagnostics: Diagnostics) { self.diagnostics = diagnostics }
+  /// One diagnostic a line, errors first.
+  public var description: String { diagnostics.sorted.map(\.description).joined(separator: "\n") }
 }

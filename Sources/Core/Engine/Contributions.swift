@@ -72,18 +72,32 @@ public struct GeneratedDropIn: Sendable {
   }
 }
 
-/// A system user some plugin needs, with what it needs of it.
+/// A user some plugin needs, with what it needs of it. The users plugin creates the user (as
+/// a system user with defaults) when the repository does not declare it; the subids and
+/// linger plugins give it subordinate IDs and linger. The users plugin also adds one of these
+/// for each declared user with `subids:` or `linger:`.
 public struct AccountRequirement: Sendable {
   public var user: String
+  /// Whether the user needs subordinate UID and GID ranges.
   public var subordinateIDs: Bool
+  /// How many subordinate IDs (65536 when nil).
+  public var subordinateCount: UInt32?
+  /// An explicit first subordinate ID (both files), when declared.
+  public var subordinateStart: UInt32?
+  /// Whether the user's manager runs without a login (linger).
   public var linger: Bool
   /// The plugin that needs it, and where.
   public var origin: String
   public var position: SourcePosition?
 
-  public init(user: String, subordinateIDs: Bool, linger: Bool, origin: String, position: SourcePosition?) {
+  public init(
+    user: String, subordinateIDs: Bool, subordinateCount: UInt32? = nil, subordinateStart: UInt32? = nil,
+    linger: Bool, origin: String, position: SourcePosition?
+  ) {
     self.user = user
     self.subordinateIDs = subordinateIDs
+    self.subordinateCount = subordinateCount
+    self.subordinateStart = subordinateStart
     self.linger = linger
     self.origin = origin
     self.position = position

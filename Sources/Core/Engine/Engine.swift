@@ -6,10 +6,20 @@ public struct Engine: Sendable {
   /// Plugins in decode order: producers of contributions before their consumers.
   public let plugins: [any Plugin]
 
-  public init(plugins: [any Plugin]) { self.plugins = plugins }
+  /// Top-level keys accepted but read by no plugin of this engine: the sections of plugins
+  /// left out on purpose (a test of one plugin against a full repository).
+  public let otherSections: Set<String>
 
-  /// Every top-level key some plugin reads, and the engine's own (`drift`).
-  public var sectionKeys: Set<String> { Set(plugins.flatMap(\.sections) + [DriftPolicy.section]) }
+  public init(plugins: [any Plugin], otherSections: Set<String> = []) {
+    self.plugins = plugins
+    self.otherSections = otherSections
+  }
+
+  /// Every top-level key some plugin reads, the engine's own (`drift`), and the other
+  /// sections accepted.
+  public var sectionKeys: Set<String> {
+    Set(plugins.flatMap(\.sections) + [DriftPolicy.section]).union(otherSections)
+  }
 
   /// A host's declarations decoded by every plugin.
   public struct LoadedHost: Sendable {

@@ -239,6 +239,14 @@ public struct StateRepository: Sendable {
   }
 
   private func list(_ folder: String, diagnostics: inout Diagnostics) -> [TreeEntry]? {
+    if let entry = entry(at: folder), entry.kind != .directory {
+      if entry.kind == .symlink || entry.kind == .submodule {
+        _ = refuseSpecial(entry, path: folder, diagnostics: &diagnostics)
+      } else {
+        diagnostics.error("expected a folder", at: SourcePosition(file: folder), code: "layout")
+      }
+      return nil
+    }
     do {
       return try tree.entries(of: folder)
     } catch {

@@ -66,6 +66,8 @@ public struct Ledger: Sendable, Codable, Equatable {
     guard self != previous else { return }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Missing parents (/var/lib on a bare root) are ordinary folders; only the last is private.
+    try fs.makeFolders(stateDirectory.parent)
     try fs.makeFolders(stateDirectory, mode: 0o700)
     try fs.write(stateDirectory.child(Ledger.path), Array(try encoder.encode(self)) + [10], mode: 0o600)
   }

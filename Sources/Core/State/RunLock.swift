@@ -17,6 +17,8 @@ public final class RunLock {
 
   /// Takes the lock at once or throws `Busy`.
   public init(fs: RootedFileSystem, stateDirectory: HostPath) throws {
+    // Missing parents (/var/lib on a bare root) are ordinary folders; only the last is private.
+    try fs.makeFolders(stateDirectory.parent)
     let dir = try fs.makeFolders(stateDirectory, mode: 0o700)
     let fd = try dir.open("lock", flags: O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600)
     do {

@@ -117,5 +117,3 @@ public struct HardeningAdvice: Sendable, Hashable, Codable {
     return keys
   }()
 }
-
-private func tenths(_ value: Int) -> String { "\(value / 10).\(value % 10)" }

@@ -260,6 +260,17 @@ extension SecuritySettings {
     "RestrictSUIDSGID": .restrictSUIDSGID, "RemoveIPC": .removeIPC,
   ]
 
+  /// Every `[Service]` directive the loader reads (the boolean ones and those of `apply`):
+  /// the directives whose value moves the exposure.
+  static let scoredDirectives: Set<String> = Set(booleanDirectives.keys).union([
+    "DynamicUser", "User", "SupplementaryGroups", "CapabilityBoundingSet", "AmbientCapabilities",
+    "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "ProtectHome", "ProtectSystem",
+    "RestrictNamespaces", "RestrictAddressFamilies", "SystemCallFilter", "SystemCallArchitectures",
+    "RootDirectory", "RootImage", "UMask", "Delegate", "DevicePolicy", "DeviceAllow",
+    "IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath",
+    "LoadCredentialEncrypted", "SetCredentialEncrypted",
+  ])
+
   /// Names `SystemCallArchitectures=` accepts (`seccomp_arch_from_string()`).
   static let architectures: Set<String> = [
     "native", "x86", "x86-64", "x32", "arm", "arm64", "mips", "mips64", "mips64-n32", "mips-le",

@@ -1,39 +1,28 @@
 import Core
 
-/// Reads `/etc/subuid` and `/etc/subgid` of a host root directly, never following a symlink.
+/// Reads `/etc/subuid` and `/etc/subgid` of a host directly through its `RootedFileSystem`,
+/// never following a symlink.
 public struct SubordinateIDFiles: Sendable {
-  /// The host root directory.
-  public let root: String
+  /// The host's files.
+  public let fs: RootedFileSystem
 
-  /// Reads the files under `root`.
-  public init(root: String) { self.root = root }
+  /// Reads the files of the host behind `fs`.
+  public init(fs: RootedFileSystem) { self.fs = fs }
 
   /// `/etc/subuid`.
   public func subuid() throws(SubordinateIDFileError) -> SubordinateIDFile { try read("subuid") }
   /// `/etc/subgid`.
   public func subgid() throws(SubordinateIDFileError) -> SubordinateIDFile { try read("subgid") }
 
-  /// Opens `etc/NAME` through Core's `DirectoryTree` (`O_NOFOLLOW` at every component).
-  /// TODO: read through Core's rooted host filesystem layer once it exists.
   private func read(_ name: String) throws(SubordinateIDFileError) -> SubordinateIDFile {
     let file = "/etc/\(name)"
-    let tree = DirectoryTree(path: root)
     do {
-      guard let entry = try tree.entries(of: "etc")?.first(where: { $0.name == name }) else {
-        return .missing(file)
-      }
-      guard entry.kind == .file || entry.kind == .executable else {
-        throw SubordinateIDFileError(
-          root: root, file: file,
-          reason: "it is a \(entry.kind), not a regular file")
-      }
-      return SubordinateIDFile.parse(
-        try tree.contents(of: "etc/\(name)", limit: 16 << 20),
-        file: file)
-    } catch let error as SubordinateIDFileError {
-      throw error
+      guard let bytes = try fs.read(HostPath("/etc")!.child(name)) else { return .missing(file) }
+      return SubordinateIDFile.parse(bytes, file: file)
+    } catch let error as FileSystemError {
+      throw SubordinateIDFileError(root: fs.root, file: file, reason: error.reason)
     } catch {
-      throw SubordinateIDFileError(root: root, file: file, reason: "\(error)")
+      throw SubordinateIDFileError(root: fs.root, file: file, reason: "\(error)")
     }
   }
 }

@@ -1,0 +1,43 @@
+import Core
+
+extension UsersPlugin {
+  /// How long to wait for a user manager to stop.
+  static let stopTimeout = 90.0
+
+  public func apply(_ change: Change, host: Host, ledger: inout Ledger) throws -> String? {
+    let payload = try change.payload(as: AccountPayload.self)
+    let tools = ShadowUtils(root: host.fs.root)
+    let runner = ShadowUtilsRunner()
+    var note: String?
+    switch payload.step {
+    case .addGroup(let name, let gid, let system):
+      try runner.run(tools.addGroup(name, gid: gid, system: system))
+    case .adoptGroup:
+      break
+    case .deleteGroup(let name):
+      if try AccountFiles(fs: host.fs).group().entry(named: name) != nil {
+        try runner.run(tools.deleteGroup(name))
+      } else {
+        note = "group \(name) was already gone (userdel removes a user's own group)"
+      }
+    case .addUser(let user):
+      try runner.run(tools.addUser(user))
+    case .modifyUser(let name, let changes, let unlock):
+      if let command = tools.modifyUser(name, changes) { try runner.run(command) }
+      if unlock { try runner.run(tools.unlock(name)) }
+    case .lockUser(let name, let uid):
+      try runner.run(tools.lock(name))
+      if let systemd = host.systemd, let unit = UnitName("user@\(uid).service") {
+        let result = try systemd.stop(unit, timeout: Self.stopTimeout)
+        note = "stopped \(unit) (\(result))"
+      }
+    case .deleteUser(let name, let removeHome):
+      try runner.run(tools.deleteUser(name, removeHome: removeHome))
+    }
+    ledger[change.address] = payload.record
+    if !payload.remember.isEmpty {
+      ledger.memory[name, default: [:]].merge(payload.remember) { $1 }
+    }
+    return note
+  }
+}
