@@ -9,15 +9,19 @@ import Testing
 
   init() throws {
     scratch = try ScratchDirectory("check-format")
-    try scratch.copy(from: exampleRepository, to: "repo")
-    // An unknown key (with a did-you-mean), a missing role, and a warning.
-    try scratch.write(
-      "repo/roles/bitcoin/role.yaml", "units:\n  bitcoind.service:\n    enabel: true\n")
-    try scratch.write(
-      "repo/hosts/gemini.yaml", "roles: [bitcoin, lightning, report, matrix, nosuchrole]\n")
+    // A missing role and an unknown key (errors, one with a did-you-mean), and a service
+    // enabled beside its timer without an [Install] section (two warnings).
+    try scratch.write("repo/reconcile.yaml", "format: 1\n")
+    try scratch.write("repo/hosts/gemini.yaml", "roles: [report, nosuchrole]\n")
     try scratch.write(
       "repo/roles/report/role.yaml",
-      "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n")
+      "units:\n  report.timer:\n    enable: true\n  report.service:\n    enable: true\n"
+        + "  web.service:\n    enabel: true\n")
+    try scratch.write("repo/roles/report/units/report.service", "[Service]\nExecStart=/bin/true\n")
+    try scratch.write(
+      "repo/roles/report/units/report.timer", "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n")
+    try scratch.write(
+      "repo/roles/report/units/web.service", "[Service]\nExecStart=/bin/true\n\n[Install]\nWantedBy=multi-user.target\n")
   }
 
   @Test func githubAnnotationsAreExact() throws {
@@ -26,10 +30,10 @@ import Testing
     #expect(result.stderr == "")
     #expect(
       result.stdout == """
-        ::error file=hosts/gemini.yaml,line=1,col=45::role 'nosuchrole' does not exist \
+        ::error file=hosts/gemini.yaml,line=1,col=17::role 'nosuchrole' does not exist \
         (roles/nosuchrole/role.yaml is missing)
-        ::error file=roles/bitcoin/role.yaml,line=3,col=5::unknown key 'enabel' in unit \
-        'bitcoind.service'%0Anote: did you mean 'enable'?%0Anote: known keys: enable, start
+        ::error file=roles/report/role.yaml,line=7,col=5::unknown key 'enabel' in unit \
+        'web.service'%0Anote: did you mean 'enable'?%0Anote: known keys: enable, start
         ::warning file=roles/report/role.yaml,line=4,col=3::report.service has no [Install] \
         section: enabling it creates nothing%0Anote: add an [Install] section (WantedBy=...) to \
         the unit file, or drop 'enable: true'
@@ -46,9 +50,9 @@ import Testing
     #expect(result.status == 1)
     #expect(
       result.stdout == """
-        hosts/gemini.yaml:1:45: error: role 'nosuchrole' does not exist \
+        hosts/gemini.yaml:1:17: error: role 'nosuchrole' does not exist \
         (roles/nosuchrole/role.yaml is missing)
-        roles/bitcoin/role.yaml:3:5: error: unknown key 'enabel' in unit 'bitcoind.service'
+        roles/report/role.yaml:7:5: error: unknown key 'enabel' in unit 'web.service'
         roles/report/role.yaml:4:3: warning: report.service has no [Install] section: enabling \
         it creates nothing
         roles/report/role.yaml:4:3: warning: report.service is triggered by report.timer; enable \

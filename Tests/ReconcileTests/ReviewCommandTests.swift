@@ -41,11 +41,12 @@ import Testing
       "hosts/broken.yaml:1:14: error: role 'gone' does not exist (roles/gone/role.yaml is missing)",
       " 1 | roles: [web, gone]\n   |              ^\n",
       "== gemini: changed (planned against the base commit applied to a fresh Debian 12 host)",
-      "~ unit:report.service                       replace unit file (changed in the repository) "
-        + "[changed]",
+      "+ user:matrix ", "create system user matrix (UID 997) [new]",
+      "~ unit:report.service ", "replace unit file (changed in the repository) [changed]",
       "      -ExecStart=/usr/local/bin/report\n      +ExecStart=/usr/local/bin/report --all\n",
       "- unit:report.timer ",
-      "6 changes: 3 to create, 1 to update, 2 to delete.",
+      "hardening:\n  report.service 9.6 UNSAFE -> 1.3 OK\n",
+      "8 changes: 5 to create, 1 to update, 2 to delete.",
       "== nova: added (planned against a fresh Debian 12 host)",
       "== old: removed (not planned)",
     ]
@@ -134,10 +135,13 @@ import Testing
     try TestCommand.run(["cp", "-R", "\(packageRoot)/state-repo-example", "\(outer)/state"])
     let base = try ReviewFixture.commit(
       "Add the state", files: ["README.md": "monorepo\n"], in: outer)
+    let role = try String(
+      contentsOfFile: "\(outer)/state/roles/report/role.yaml", encoding: .utf8)
+    let disabled = role.replacing(
+      "report.timer:\n    enable: true", with: "report.timer:\n    enable: false")
+    #expect(disabled != role)
     let head = try ReviewFixture.commit(
-      "Enable the report service",
-      files: ["state/roles/report/role.yaml": "units:\n  report.timer:\n    enable: false\n"],
-      in: outer)
+      "Disable the report timer", files: ["state/roles/report/role.yaml": disabled], in: outer)
     let result = try TestCommand.reconcile([
       "review", "--repo", "\(outer)/state", "--base", base, "--head", head,
     ])
@@ -157,8 +161,16 @@ import Testing
       {"severity": "error", "file": "hosts/broken.yaml", "line": 1, "column": 14,
        "message": "role 'gone' does not exist (roles/gone/role.yaml is missing)"}],
      "remarks": ["The head commit has errors for broken: reconcile would refuse to apply it"]},
-    {"host": "gemini", "status": "changed", "against": "base", "notes": {},
+    {"host": "gemini", "status": "changed", "against": "base",
+     "notes": {"hardening": ["report.service 9.6 UNSAFE -> 1.3 OK"]},
      "changes": [
+      {"address": "group:matrix", "action": "create", "cause": "new",
+       "summary": "create system group matrix (GID 996) as the primary group of user matrix",
+       "diff": ["+gid: 996"]},
+      {"address": "user:matrix", "action": "create", "cause": "new",
+       "summary": "create system user matrix (UID 997)",
+       "diff": ["+uid: 997", "+group: matrix", "+home: /nonexistent (not created)",
+        "+shell: /usr/sbin/nologin", "+comment: Matrix bot"]},
       {"address": "unit:matrix-bot.service", "action": "create", "cause": "new",
        "summary": "install unit file from roles/matrix/units/matrix-bot.service",
        "diff": ["+[Unit]", "+Description=Matrix bot", "+", "+[Service]", "+User=matrix",
@@ -168,11 +180,22 @@ import Testing
        "summary": "replace unit file (changed in the repository)",
        "diff": [" [Service]", " Type=oneshot", "-ExecStart=/usr/local/bin/report",
         "+ExecStart=/usr/local/bin/report --all"]},
-      {"address": "drop-in:report.service/50-hardening.conf", "action": "create",
-       "cause": "new",
-       "summary": "install drop-in from roles/report/units/report.service.d/50-hardening.conf",
-       "diff": ["+[Service]", "+ProtectSystem=strict", "+PrivateTmp=true",
-        "+NoNewPrivileges=true"]},
+      {"address": "drop-in:report.service/50-reconcile-hardening.conf", "action": "create",
+       "cause": "new", "summary": "install drop-in from hardening",
+       "diff": [
+        "+# Written by reconcile: hardening profile \\"strict\\". Do not edit.", "+[Service]",
+        "+NoNewPrivileges=yes", "+PrivateTmp=yes", "+ProtectSystem=full",
+        "+ProtectHome=read-only", "+ProtectKernelTunables=yes", "+ProtectKernelModules=yes",
+        "+ProtectControlGroups=yes", "+RestrictSUIDSGID=yes", "+RestrictRealtime=yes",
+        "+LockPersonality=yes", "+ProtectSystem=strict", "+ProtectHome=yes",
+        "+PrivateDevices=yes", "+ProtectKernelLogs=yes", "+ProtectClock=yes",
+        "+ProtectHostname=yes", "+ProtectProc=invisible", "+RestrictNamespaces=yes",
+        "+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "+MemoryDenyWriteExecute=yes",
+        "+SystemCallArchitectures=native", "+SystemCallFilter=@system-service",
+        "+SystemCallFilter=~@privileged @resources", "+UMask=0077", "+CapabilityBoundingSet=",
+        "+AmbientCapabilities=", "+PrivateUsers=yes", "+PrivateMounts=yes", "+ProcSubset=pid",
+        "+RemoveIPC=yes", "+KeyringMode=private", "+DevicePolicy=closed", "+IPAddressDeny=any",
+        "+IPAddressAllow=localhost"]},
       {"address": "enablement:matrix-bot.service", "action": "create", "cause": "new",
        "summary": "enable: /etc/systemd/system/multi-user.target.wants/matrix-bot.service",
        "diff": ["+/etc/systemd/system/multi-user.target.wants/matrix-bot.service -> \
@@ -186,7 +209,7 @@ import Testing
     in the repository)",
        "diff": ["-[Timer]", "-OnCalendar=daily", "-", "-[Install]", "-WantedBy=timers.target"]}],
      "newDiagnostics": [
-      {"severity": "warning", "file": "roles/report/role.yaml", "line": 2, "column": 3,
+      {"severity": "warning", "file": "roles/report/role.yaml", "line": 6, "column": 3,
        "message": "report.service has no [Install] section: enabling it creates nothing"}],
      "remarks": []},
     {"host": "nova", "status": "added", "against": "fresh", "notes": {},

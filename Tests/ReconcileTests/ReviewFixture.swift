@@ -5,9 +5,9 @@ import TestSupport
 /// pull request. Commit dates and authors are fixed, so the commit ids (and the golden file)
 /// are the same on every run.
 ///
-/// Hosts: `gemini` changes (a new unit in a new role, a unit edited and given a hardening
-/// drop-in, its timer removed, a new warning), `vega` is untouched, `nova` is added, `old` is
-/// removed and `broken` lists a role that does not exist at head.
+/// Hosts: `gemini` changes (a new role with a new system user and its unit, a unit edited and
+/// hardened with the strict profile, its timer removed, a new warning), `vega` is untouched,
+/// `nova` is added, `old` is removed and `broken` lists a role that does not exist at head.
 struct ReviewFixture {
   let scratch: ScratchDirectory
   /// The repository's work tree.
@@ -28,7 +28,8 @@ struct ReviewFixture {
     "hosts/broken.yaml": "roles: [web]\n",
     "roles/web/role.yaml": "units:\n  web.service:\n    enable: true\n",
     "roles/web/units/web.service": webService,
-    "roles/report/role.yaml": "units:\n  report.timer:\n    enable: true\n",
+    "roles/report/role.yaml":
+      "users:\n  report:\n    comment: Daily report\n\nunits:\n  report.timer:\n    enable: true\n",
     "roles/report/units/report.service":
       "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\n"
       + "ExecStart=/usr/local/bin/report\n",
@@ -41,17 +42,20 @@ struct ReviewFixture {
     "hosts/nova.yaml": "roles: [web]\n",
     "hosts/old.yaml": nil,
     "hosts/broken.yaml": "roles: [web, gone]\n",
-    "roles/matrix/role.yaml": "units:\n  matrix-bot.service:\n    enable: true\n",
+    "roles/matrix/role.yaml":
+      "users:\n  matrix:\n    comment: Matrix bot\n\n"
+      + "units:\n  matrix-bot.service:\n    enable: true\n",
     "roles/matrix/units/matrix-bot.service":
       "[Unit]\nDescription=Matrix bot\n\n[Service]\nUser=matrix\n"
       + "ExecStart=/usr/local/bin/matrix-bot\n\n"
       + "[Install]\nWantedBy=multi-user.target\n",
-    "roles/report/role.yaml": "units:\n  report.service:\n    enable: true\n",
+    "roles/report/role.yaml":
+      "users:\n  report:\n    comment: Daily report\n\n"
+      + "units:\n  report.service:\n    enable: true\n\n"
+      + "hardening:\n  units:\n    report.service:\n      profile: strict\n",
     "roles/report/units/report.service":
       "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\n"
       + "ExecStart=/usr/local/bin/report --all\n",
-    "roles/report/units/report.service.d/50-hardening.conf":
-      "[Service]\nProtectSystem=strict\nPrivateTmp=true\nNoNewPrivileges=true\n",
     "roles/report/units/report.timer": nil,
     ".github/workflows/review.yaml": "on: pull_request\n",
   ]

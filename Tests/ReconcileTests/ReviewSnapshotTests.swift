@@ -16,6 +16,9 @@ import Testing
     checkout = try fixture.scratch.sub("checkout", directory: false)
     try ReviewFixture.git(["clone", "-q", "--branch", "main", fixture.path, checkout])
     root = try fixture.scratch.sub("root")
+    // A Debian 12 host: its account files, with Debian's modes.
+    try TestCommand.run(["cp", "-R", "\(packageRoot)/Tests/Fixtures/debian12-etc", "\(root)/etc"])
+    try TestCommand.run(["chmod", "0640", "\(root)/etc/shadow", "\(root)/etc/gshadow"])
     let apply = try TestCommand.reconcile([
       "apply", "--repo", checkout, "--host", "gemini", "--root", root,
     ])
@@ -62,7 +65,8 @@ import Testing
       causes == [
         "unit:web.service": "drift",
         "unit:matrix-bot.service": "new", "unit:report.service": "changed",
-        "drop-in:report.service/50-hardening.conf": "new", "enablement:matrix-bot.service": "new",
+        "drop-in:report.service/50-reconcile-hardening.conf": "new",
+        "enablement:matrix-bot.service": "new", "group:matrix": "new", "user:matrix": "new",
         "enablement:report.timer": "prune", "unit:report.timer": "prune",
       ])
     let drift = try #require(changes.first { $0["address"] as? String == "unit:web.service" })

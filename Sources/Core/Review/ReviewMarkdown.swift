@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders a review as Markdown to post as a pull-request comment (GitHub and Forgejo
 /// flavours): the new errors and warnings first, a summary table with a row per host, then
 /// each host's changes in a table, its notes, and its diffs folded in `<details>`.
@@ -62,7 +64,9 @@ public struct ReviewMarkdown: Sendable {
     var line = "- \(label) (host \(code(host)))"
     if let position = diagnostic.position { line += " \(code(position.description))" }
     line += ": \(text(diagnostic.message))"
-    for note in diagnostic.notes { line += " — \(text(note))" }
+    for note in diagnostic.notes {
+      line += "\n  - \(text(note.trimmingCharacters(in: .whitespaces)))"
+    }
     return line + "\n"
   }
 
