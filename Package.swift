@@ -53,7 +53,7 @@ let package = Package(
       exclude: ["Corpus", "README.md"]),
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
-      exclude: ["HostileCorpus"]),
+      exclude: ["HostileCorpus", "Golden"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),
