@@ -13,7 +13,7 @@ func plugin(_ name: String) -> Target {
 /// Every target folder has a README saying what it is and what it may import.
 let readme = ["README.md"]
 
-let plugins = ["Units", "Users", "Subids", "Linger", "Hardening", "Podman", "Email"]
+let plugins = ["Units", "Users", "Subids", "Linger", "Hardening", "Podman", "Email", "Schedule"]
 
 let package = Package(
   name: "reconcile",

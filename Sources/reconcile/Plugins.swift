@@ -1,6 +1,7 @@
 import Core
 import Hardening
 import Linger
+import Schedule
 import Subids
 import Units
 import Users
@@ -10,13 +11,22 @@ import Users
 /// users before subids and linger, which take the requirements users hands on). The only place
 /// that lists the plugins.
 enum PluginList {
-  static let all: [any Plugin] = [
+  /// The plugins for a repository alone (check, review): no host schedule.
+  static var all: [any Plugin] { all(schedule: nil) }
+
+  /// The plugins for a host; `schedule` is reconcile's own timer when it is installed there.
+  /// The schedule comes after hardening (reconcile's own service is sandboxed by its own
+  /// rules, not by the repository's policy) and before email (which watches it).
+  static func all(schedule: Schedule?) -> [any Plugin] {
+    [
     HardeningPlugin(),
+    SchedulePlugin(schedule: schedule),
     UsersPlugin(),
     SubidsPlugin(),
     LingerPlugin(),
     UnitsPlugin(),
-  ]
+    ]
+  }
 
   /// The plugins whose apply needs root beyond writing root-owned files (shadow-utils for
   /// accounts and subordinate IDs): `review` names them when it cannot simulate a commit.

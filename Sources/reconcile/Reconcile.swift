@@ -25,7 +25,7 @@ struct Reconcile: ParsableCommand {
       """,
     subcommands: [
       PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self,
-      ReviewCommand.self, SnapshotCommand.self,
+      ReviewCommand.self, SnapshotCommand.self, InstallCommand.self, UninstallCommand.self,
     ]
   )
 

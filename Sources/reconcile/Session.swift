@@ -1,13 +1,14 @@
 import ArgumentParser
 import Core
 import SystemCalls
+import Schedule
 import SystemdBus
 
 /// One run against one host: the configuration, the source, the engine, the host and its
 /// ledger.
 struct Session {
   let options: HostOptions
-  let engine = Engine(plugins: PluginList.all)
+  let engine: Engine
   let configuration: HostConfiguration
   let source: StateSource
   let host: Host
@@ -26,6 +27,8 @@ struct Session {
     }
     var diagnostics = Diagnostics()
     configuration = try HostConfiguration.load(from: fs, diagnostics: &diagnostics)
+    let schedule = try Schedule.load(from: fs, diagnostics: &diagnostics)
+    engine = Engine(plugins: PluginList.all(schedule: schedule))
     Session.print(diagnostics, tree: nil)
     guard !diagnostics.hasErrors else { throw ExitCode(ExitCodes.failure) }
     let state = fs.realPath(configuration.stateDirectory)

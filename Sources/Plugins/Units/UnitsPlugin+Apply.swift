@@ -27,7 +27,10 @@ extension UnitsPlugin {
           try systemd.disable([unit])
         }
       }
-      for link in remove { try host.fs.remove(link.path) }
+      for link in remove {
+        try host.fs.remove(link.path)
+        try host.fs.removeFolderIfEmpty(link.path.parent)
+      }
       if host.systemd == nil || scope == .user {
         for link in add { try host.fs.symlink(link.path, to: link.target) }
       }
