@@ -17,21 +17,10 @@ enum StateFile {
     _ bytes: [UInt8], to name: String, in directory: String, mode: UInt32 = 0o600,
     durable: Bool = true
   ) throws {
-    let dir = try Descriptor.open(directory, flags: O_RDONLY | O_DIRECTORY)
+    // A unique temporary name: these records are written without the run lock (plan fetches).
     let temporary = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    do {
-      let file = try dir.open(
-        temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: mode)
-      try file.changeOwner(uid: geteuid(), gid: getegid())
-      try file.changeMode(mode)
-      try file.writeAll(bytes)
-      if durable { try file.sync() }
-      try dir.rename(temporary, to: name, in: dir)
-    } catch {
-      try? dir.remove(temporary)
-      throw error
-    }
-    if durable { try dir.sync() }
+    try Descriptor.open(directory, flags: O_RDONLY | O_DIRECTORY).replaceAtomically(
+      name, with: bytes, temporary: temporary, mode: mode, uid: geteuid(), gid: getegid(), durable: durable)
   }
 
   /// The contents of `name` in `directory`, or `nil` when it does not exist. Refuses a

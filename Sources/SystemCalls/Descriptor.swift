@@ -154,3 +154,29 @@ public struct Descriptor: ~Copyable {
     try check("fcntl") { Glibc.fcntl(raw, 37 /* F_OFD_SETLK on Linux */, &lock) }
   }
 }
+
+extension Descriptor {
+  /// Replaces `name` in this directory atomically: `bytes` go to `temporary` (created
+  /// exclusively, never through a symlink), which gets `uid:gid` and `mode`, is fsynced and
+  /// renamed over `name`; then the directory is fsynced. With `durable` false both fsyncs are
+  /// skipped: still atomic, but a power loss may bring back the previous version. On failure
+  /// the temporary file is removed and the target is unchanged.
+  /// `openat(2)`, `fchown(2)`, `fchmod(2)`, `write(2)`, `fsync(2)`, `renameat(2)`
+  public func replaceAtomically(
+    _ name: String, with bytes: [UInt8], temporary: String, mode: UInt32, uid: UInt32, gid: UInt32,
+    durable: Bool = true
+  ) throws {
+    let file = try open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
+    do {
+      try file.changeOwner(uid: uid, gid: gid)
+      try file.changeMode(mode)
+      try file.writeAll(bytes)
+      if durable { try file.sync() }
+      try rename(temporary, to: name, in: self)
+    } catch {
+      try? remove(temporary)
+      throw error
+    }
+    if durable { try sync() }
+  }
+}

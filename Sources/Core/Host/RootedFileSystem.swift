@@ -93,19 +93,8 @@ public final class RootedFileSystem: Sendable {
         path: realPath(path), reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
     }
     try removeStaleTemporaries(in: dir, for: path.name)
-    let temporary = ".\(path.name).reconcile-tmp"
-    let fd = try dir.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
-    do {
-      try fd.changeOwner(uid: uid, gid: gid)
-      try fd.changeMode(mode)
-      try fd.writeAll(bytes)
-      try fd.sync()
-      try dir.rename(temporary, to: path.name, in: dir)
-    } catch {
-      try? dir.remove(temporary)
-      throw error
-    }
-    try dir.sync()
+    try dir.replaceAtomically(
+      path.name, with: bytes, temporary: ".\(path.name).reconcile-tmp", mode: mode, uid: uid, gid: gid)
     counters.add(writes: 1)
   }
 
