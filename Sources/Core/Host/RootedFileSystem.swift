@@ -1,12 +1,8 @@
 import SystemCalls
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// All file access to the managed host goes through here. The whole host lives under `root`
 /// (`--root`, default `/`); every path is walked one component at a time from the root with
-/// `O_NOFOLLOW`, so no symlink anywhere on the way is followed and nothing outside the root
+/// `OpenFlags.noFollow`, so no symlink anywhere on the way is followed and nothing outside the root
 /// is reached. Writes are atomic: a temporary file in the same folder with explicit owner and
 /// mode, fsync, rename over the target, fsync of the folder.
 public final class RootedFileSystem: Sendable {
@@ -17,7 +13,7 @@ public final class RootedFileSystem: Sendable {
 
   /// Opens `root`, which must be an existing folder.
   public init(root: String) throws {
-    _ = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    _ = try Descriptor.open(root, flags: OpenFlags.readOnly | OpenFlags.directory)
     self.root = root
   }
 
@@ -45,10 +41,10 @@ public final class RootedFileSystem: Sendable {
     guard let dir = try openParent(of: path) else { return nil }
     let fd: Descriptor
     do {
-      fd = try dir.open(path.name, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
     } catch let error as SystemCallError where error.isNotFound {
       return nil
-    } catch let error as SystemCallError where error.code == ELOOP {
+    } catch let error as SystemCallError where error.isLoop {
       throw FileSystemError(path: realPath(path), reason: "is a symlink; reconcile does not follow symlinks")
     }
     let st = try fd.status()
@@ -139,7 +135,7 @@ public final class RootedFileSystem: Sendable {
       return true
     } catch let error as SystemCallError where error.isNotFound {
       return true
-    } catch let error as SystemCallError where error.code == ENOTEMPTY || error.code == EEXIST {
+    } catch let error as SystemCallError where error.isNotEmpty {
       return false
     }
   }
@@ -147,16 +143,16 @@ public final class RootedFileSystem: Sendable {
   /// Creates the folder `path` and its missing parents (`mode`, root-owned) and returns it.
   @discardableResult
   public func makeFolders(_ path: HostPath, mode: UInt32 = 0o755) throws -> Descriptor {
-    var dir = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    var dir = try Descriptor.open(root, flags: OpenFlags.readOnly | OpenFlags.directory)
     for component in path.components {
       do {
-        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
       } catch let error as SystemCallError where error.isNotFound {
         do {
           try dir.makeDirectory(component, mode: mode)
           counters.add(writes: 1)
-        } catch let error as SystemCallError where error.code == EEXIST {}
-        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        } catch let error as SystemCallError where error.alreadyExists {}
+        dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
       } catch let error as SystemCallError where error.isSymlink {
         throw FileSystemError(path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
       }
@@ -168,10 +164,10 @@ public final class RootedFileSystem: Sendable {
 
   /// Opens the folder `path`; nil when it (or a parent) does not exist.
   public func open(_ path: HostPath) throws -> Descriptor? {
-    var dir = try Descriptor.open(root, flags: O_RDONLY | O_DIRECTORY)
+    var dir = try Descriptor.open(root, flags: OpenFlags.readOnly | OpenFlags.directory)
     for component in path.components {
       do {
-        dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
       } catch let error as SystemCallError where error.isNotFound {
         return nil
       } catch let error as SystemCallError where error.isSymlink {

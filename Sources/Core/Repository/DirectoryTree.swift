@@ -1,9 +1,5 @@
 import SystemCalls
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// A `StateTree` backed by a directory on disk (a work tree, or a test fixture).
 ///
 /// Symlinks are reported as symlinks, never followed, so the loader can refuse them just as
@@ -19,7 +15,7 @@ public struct DirectoryTree: StateTree {
     let dir: Descriptor
     do {
       dir = try open(directory)
-    } catch let error as SystemCallError where error.isNotFound || error.code == ENOTDIR {
+    } catch let error as SystemCallError where error.isNotFound || error.isNotDirectory {
       return nil
     }
     var result: [TreeEntry] = []
@@ -43,7 +39,7 @@ public struct DirectoryTree: StateTree {
       throw StateTreeError(path: file, reason: "not a file")
     }
     let dir = try open(components.dropLast().joined(separator: "/"))
-    let fd = try dir.open(last, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+    let fd = try dir.open(last, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
     let st = try fd.status()
     guard st.kind == .regular else { throw StateTreeError(path: file, reason: "not a regular file") }
     guard st.size <= limit else {
@@ -54,12 +50,12 @@ public struct DirectoryTree: StateTree {
 
   /// Opens `relative` below the root, refusing to cross a symlink at any component.
   private func open(_ relative: String) throws -> Descriptor {
-    var dir = try Descriptor.open(path, flags: O_RDONLY | O_DIRECTORY)
+    var dir = try Descriptor.open(path, flags: OpenFlags.readOnly | OpenFlags.directory)
     for component in relative.split(separator: "/") {
       guard component != "..", component != "." else {
         throw StateTreeError(path: relative, reason: "path leaves the repository")
       }
-      dir = try dir.open(String(component), flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+      dir = try dir.open(String(component), flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
     }
     return dir
   }

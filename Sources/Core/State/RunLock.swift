@@ -1,9 +1,5 @@
 import SystemCalls
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Makes sure only one `reconcile apply` runs on a host at a time: an open-file-description
 /// lock on `STATE/lock`, released when the process ends, however it ends.
 public final class RunLock {
@@ -20,10 +16,10 @@ public final class RunLock {
     // Missing parents (/var/lib on a bare root) are ordinary folders; only the last is private.
     try fs.makeFolders(stateDirectory.parent)
     let dir = try fs.makeFolders(stateDirectory, mode: 0o700)
-    let fd = try dir.open("lock", flags: O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600)
+    let fd = try dir.open("lock", flags: OpenFlags.readWrite | OpenFlags.create | OpenFlags.noFollow, mode: 0o600)
     do {
       try fd.lockExclusiveNow()
-    } catch let error as SystemCallError where error.code == EAGAIN || error.code == EACCES || error.code == EWOULDBLOCK {
+    } catch let error as SystemCallError where error.isLockHeld {
       throw Busy(path: fs.realPath(stateDirectory.child("lock")))
     }
     descriptor = fd
