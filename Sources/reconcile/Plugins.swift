@@ -1,4 +1,5 @@
 import Core
+import Email
 import Hardening
 import Linger
 import Subids
@@ -12,6 +13,9 @@ import Users
 enum PluginList {
   static let all: [any Plugin] = [
     HardeningPlugin(),
+    // After every producer of units and drop-ins (it watches them all), before users (it
+    // needs its notifier's user) and units (which installs its template and drop-ins).
+    EmailPlugin(),
     UsersPlugin(),
     SubidsPlugin(),
     LingerPlugin(),
