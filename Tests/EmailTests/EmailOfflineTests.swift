@@ -34,10 +34,8 @@ import Testing
     ProtectHome=yes
     PrivateTmp=yes
     PrivateDevices=yes
-    ProtectKernelTunables=yes
     ProtectKernelModules=yes
     ProtectKernelLogs=yes
-    ProtectControlGroups=yes
     ProtectClock=yes
     ProtectHostname=yes
     RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6

@@ -16,11 +16,11 @@ import Testing
       email: EmailFixture.emailSection.replacingOccurrences(
         of: "  sender:", with: "  client: \(bin)/sendmail\n  sender:"))
     // The client records its arguments and the message; systemctl prints a status with its
-    // arguments and exits 3, as it does for a failed unit.
+    // arguments and exits 3, as it does for a failed unit (and knows no invocation to wait for).
     try fixture.scratch.write(
       "bin/sendmail", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$OUT/args\"\ncat > \"$OUT/message\"\n", mode: 0o755)
     try fixture.scratch.write(
-      "bin/systemctl", "#!/bin/sh\necho \"x unit status: $*\"\necho 'Active: failed (Result: exit-code)'\nexit 3\n",
+      "bin/systemctl", "#!/bin/sh\n[ \"$1\" = show ] && exit 0\necho \"x unit status: $*\"\necho 'Active: failed (Result: exit-code)'\nexit 3\n",
       mode: 0o755)
     try fixture.harness.apply()
     self.fixture = fixture

@@ -30,6 +30,18 @@ enum NotifierFiles {
           ;;
       esac
 
+      # The journal can lag a moment behind systemd: wait (5 s at most) until it holds the
+      # line systemd logs just before starting this notifier, so the status shows the last logs.
+      invocation=$(systemctl show --value --property=InvocationID -- "$unit" 2>/dev/null || true)
+      if [ -n "$invocation" ]; then
+        tries=0
+        until journalctl --quiet --output=cat "INVOCATION_ID=$invocation" 2>/dev/null |
+          grep -qF 'Triggering OnFailure= dependencies.' || [ "$tries" -ge 50 ]; do
+          sleep 0.1
+          tries=$((tries + 1))
+        done
+      fi
+
       message() {
         printf 'From: %s\\n' "$sender"
         printf 'To: %s\\n' \(quoted(email.recipients.joined(separator: ", ")))
@@ -52,6 +64,10 @@ enum NotifierFiles {
   /// the journal group (so `systemctl status` shows log lines); the client configuration
   /// reaches it as a credential, so the file itself stays root-only. No `OnFailure=`: a
   /// failing notifier cannot start another.
+  ///
+  /// Left out on purpose: `ProtectKernelTunables=` and `ProtectControlGroups=`. With either,
+  /// `systemctl status` shows no log lines (seen with systemd 252), and for a user without
+  /// capabilities they guard what is root-writable only anyway.
   static func template(_ email: EmailDeclaration) -> String {
     let credential = email.clientConfig.map {
       "LoadCredential=\(EmailPlugin.credentialName):\($0.value)\n"
@@ -76,10 +92,8 @@ enum NotifierFiles {
       ProtectHome=yes
       PrivateTmp=yes
       PrivateDevices=yes
-      ProtectKernelTunables=yes
       ProtectKernelModules=yes
       ProtectKernelLogs=yes
-      ProtectControlGroups=yes
       ProtectClock=yes
       ProtectHostname=yes
       RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
