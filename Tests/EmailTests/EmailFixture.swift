@@ -27,7 +27,9 @@ struct EmailFixture {
       "[Unit]\nDescription=Daily report\n\n[Service]\nType=oneshot\nExecStart=/bin/false\n")
     try scratch.write(
       "repo/hosts/gemini/units/report.timer",
-      "[Unit]\nDescription=Daily report\n\n[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n")
+      "[Unit]\nDescription=Daily "
+        + "report\n\n[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
+    )
     try scratch.write(
       "repo/hosts/gemini/units/node.service",
       "[Unit]\nDescription=A node\n\n[Service]\nExecStart=/bin/false\nRestart=on-failure\n\n"
@@ -40,18 +42,21 @@ struct EmailFixture {
   func writeHost(email: String?) throws {
     try scratch.write(
       "repo/hosts/gemini.yaml",
-      "units:\n  report.timer: { enable: true }\n  node.service: { enable: true }\n" + (email.map { "\n" + $0 + "\n" } ?? ""))
+      "units:\n  report.timer: { enable: true }\n  node.service: { enable: true }\n"
+        + (email.map { "\n" + $0 + "\n" } ?? ""))
   }
 
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [EmailPlugin(), UnitsPlugin()], otherSections: [], repository: repository, host: "gemini", root: root)
+      plugins: [EmailPlugin(), UnitsPlugin()], otherSections: [], repository: repository,
+      host: "gemini", root: root)
   }
 
   /// The diagnostics of loading the host (errors and warnings from decode).
   func loadDiagnostics() -> [Diagnostic] {
     var diagnostics = Diagnostics()
-    _ = harness.engine.load(tree: DirectoryTree(path: repository), host: "gemini", diagnostics: &diagnostics)
+    _ = harness.engine.load(
+      tree: DirectoryTree(path: repository), host: "gemini", diagnostics: &diagnostics)
     return diagnostics.sorted
   }
 

@@ -58,21 +58,26 @@ import Testing
     #expect(result.report.succeeded, "\(result.report.failed)")
     let system = "/etc/systemd/system"
     for unit in ["report.service", "report.timer", "reconcile.service"] {
-      #expect(try fixture.read("\(system)/\(unit).d/50-reconcile-email.conf") == Self.plainDropIn, "\(unit)")
+      #expect(
+        try fixture.read("\(system)/\(unit).d/50-reconcile-email.conf") == Self.plainDropIn,
+        "\(unit)")
     }
     // node.service restarts on failure and sets no start limit: the declared one is added.
     #expect(
       try fixture.read("\(system)/node.service.d/50-reconcile-email.conf")
         == Self.plainDropIn + "StartLimitIntervalSec=10min\nStartLimitBurst=5\n")
     #expect(try fixture.read("\(system)/status-email@.service") == Self.template)
-    #expect(!fixture.exists("\(system)/status-email@.service.d"), "the notifier never watches itself")
+    #expect(
+      !fixture.exists("\(system)/status-email@.service.d"), "the notifier never watches itself")
     // Never enabled: no link anywhere points at the template.
     let links = try FileManager.default.subpathsOfDirectory(atPath: fixture.root + system).filter {
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: fixture.root + system + "/" + $0)) != nil
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: fixture.root + system + "/" + $0))
+        != nil
     }
     #expect(!links.contains { $0.contains("status-email") }, "\(links)")
 
-    let script = try FileManager.default.attributesOfItem(atPath: fixture.root + "/usr/local/lib/reconcile/status-email")
+    let script = try FileManager.default.attributesOfItem(
+      atPath: fixture.root + "/usr/local/lib/reconcile/status-email")
     #expect((script[.posixPermissions] as? Int) == 0o755)
     #expect((script[.ownerAccountID] as? Int) == 0)
     #expect((script[.groupOwnerAccountID] as? Int) == 0)
@@ -80,7 +85,9 @@ import Testing
     #expect(text.hasPrefix("#!/bin/sh\n"))
     #expect(text.contains("host='gemini'\n"))
     #expect(text.contains("systemctl status --full --no-pager --lines=50 -- \"$unit\""))
-    #expect(try TestCommand.run(["sh", "-n", fixture.root + "/usr/local/lib/reconcile/status-email"]).status == 0)
+    #expect(
+      try TestCommand.run(["sh", "-n", fixture.root + "/usr/local/lib/reconcile/status-email"])
+        .status == 0)
   }
 
   @Test func aSecondApplyChangesAndWritesNothing() throws {
@@ -98,7 +105,9 @@ import Testing
     try fixture.harness.apply()
     try fixture.writeHost(email: nil)
     let plan = try fixture.harness.plan()
-    #expect(plan.changes.allSatisfy { $0.action == .delete && $0.cause == .prune }, "\(plan.changes.map(\.address))")
+    #expect(
+      plan.changes.allSatisfy { $0.action == .delete && $0.cause == .prune },
+      "\(plan.changes.map(\.address))")
     let result = try fixture.harness.apply()
     #expect(result.report.succeeded)
     let system = "/etc/systemd/system"
@@ -122,12 +131,14 @@ import Testing
     #expect(change.address == Address("file", "/usr/local/lib/reconcile/status-email"))
     #expect(change.cause == .drift)
     try fixture.harness.apply()
-    #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o755)
+    #expect(
+      (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o755)
   }
 
   @Test func aClientConfigurationOthersCanReadIsRefused() throws {
     let fixture = try EmailFixture()
-    try fixture.scratch.write("root/etc/reconcile/msmtprc", "account default\nhost 127.0.0.1\n", mode: 0o644)
+    try fixture.scratch.write(
+      "root/etc/reconcile/msmtprc", "account default\nhost 127.0.0.1\n", mode: 0o644)
     let plan = try fixture.harness.plan()
     let error = try #require(plan.diagnostics.first { $0.code == "email-config-exposed" })
     #expect(error.severity == .error)
@@ -136,9 +147,11 @@ import Testing
     #expect(throws: DiagnosticsError.self) { try fixture.harness.apply() }
     #expect(!fixture.exists("/usr/local/lib/reconcile/status-email"), "nothing was applied")
 
-    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.root + "/etc/reconcile/msmtprc")
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o600], ofItemAtPath: fixture.root + "/etc/reconcile/msmtprc")
     let fixed = try fixture.harness.plan()
-    #expect(!fixed.diagnostics.contains { $0.code.hasPrefix("email-config") }, "\(fixed.diagnostics)")
+    #expect(
+      !fixed.diagnostics.contains { $0.code.hasPrefix("email-config") }, "\(fixed.diagnostics)")
   }
 
   @Test func aMissingClientConfigurationIsAWarning() throws {

@@ -18,9 +18,12 @@ import Testing
     // The client records its arguments and the message; systemctl prints a status with its
     // arguments and exits 3, as it does for a failed unit (and knows no invocation to wait for).
     try fixture.scratch.write(
-      "bin/sendmail", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$OUT/args\"\ncat > \"$OUT/message\"\n", mode: 0o755)
+      "bin/sendmail", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$OUT/args\"\ncat > \"$OUT/message\"\n",
+      mode: 0o755)
     try fixture.scratch.write(
-      "bin/systemctl", "#!/bin/sh\n[ \"$1\" = show ] && exit 0\necho \"x unit status: $*\"\necho 'Active: failed (Result: exit-code)'\nexit 3\n",
+      "bin/systemctl",
+      "#!/bin/sh\n[ \"$1\" = show ] && exit 0\necho \"x unit status: $*\"\necho 'Active: "
+        + "failed (Result: exit-code)'\nexit 3\n",
       mode: 0o755)
     try fixture.harness.apply()
     self.fixture = fixture
@@ -30,7 +33,8 @@ import Testing
     try TestCommand.run(
       [fixture.root + "/usr/local/lib/reconcile/status-email", unit],
       environment: [
-        "PATH": "\(bin):/usr/bin:/bin", "OUT": fixture.scratch.path, "CREDENTIALS_DIRECTORY": "/run/credentials/x",
+        "PATH": "\(bin):/usr/bin:/bin", "OUT": fixture.scratch.path,
+        "CREDENTIALS_DIRECTORY": "/run/credentials/x",
       ])
   }
 
@@ -51,14 +55,19 @@ import Testing
 
         """)
     let message = try fixture.scratch.read("message")
-    let (headers, body) = try #require(message.split(separator: "\n\n", maxSplits: 1).map(String.init).pair)
+    let (headers, body) = try #require(
+      message.split(separator: "\n\n", maxSplits: 1).map(String.init).pair)
     let lines = headers.split(separator: "\n").map(String.init)
     #expect(lines.contains("Subject: [gemini] report.service failed"))
     #expect(lines.contains("From: gemini@example.org"))
     #expect(lines.contains("To: operator@example.org, backup@example.org"))
     #expect(lines.contains("Auto-Submitted: auto-generated"))
     #expect(lines.contains { $0.hasPrefix("Date: ") })
-    #expect(body == "x unit status: status --full --no-pager --lines=50 -- report.service\nActive: failed (Result: exit-code)\n")
+    #expect(
+      body
+        == "x unit status: status --full --no-pager --lines=50 -- report.service\nActive: "
+        + "failed (Result: exit-code)\n"
+    )
   }
 
   @Test(arguments: [
@@ -75,7 +84,9 @@ import Testing
   @Test func acceptsTemplateInstancesAndEscapes() throws {
     let result = try run("container@matrix\\x2dbot.service")
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(try fixture.scratch.read("message").contains("Subject: [gemini] container@matrix\\x2dbot.service failed"))
+    #expect(
+      try fixture.scratch.read("message").contains(
+        "Subject: [gemini] container@matrix\\x2dbot.service failed"))
   }
 }
 

@@ -23,7 +23,8 @@ struct EmailSystemTests {
       #expect(mail.body.contains("Active: failed (Result: exit-code)"))
       #expect(mail.body.contains("about to fail"), "the unit's own log lines are in the status")
       let notifier = try await bed.bed.run([
-        "systemctl", "show", "--property=Result,User,UnitFileState", "status-email@flaky.service.service",
+        "systemctl", "show", "--property=Result,User,UnitFileState",
+        "status-email@flaky.service.service",
       ])
       #expect(notifier.contains("Result=success"), "\(notifier)")
       #expect(notifier.contains("User=reconcile-email"))
@@ -46,10 +47,14 @@ struct EmailSystemTests {
       let mails = try await bed.waitForMails(1, timeout: 30)
       try await Task.sleep(for: .seconds(2))
       #expect(try await bed.mails().count == 1)
-      let state = try await bed.bed.run(["systemctl", "show", "--property=ActiveState,Result", "crashy.service"])
+      let state = try await bed.bed.run([
+        "systemctl", "show", "--property=ActiveState,Result", "crashy.service",
+      ])
       #expect(state.contains("ActiveState=failed"), "\(state)")
       #expect(mails.first?.header("Subject") == "[gemini] crashy.service failed")
-      #expect(mails.first?.body.contains("Start request repeated too quickly") == true, "\(mails.first?.body ?? "")")
+      #expect(
+        mails.first?.body.contains("Start request repeated too quickly") == true,
+        "\(mails.first?.body ?? "")")
     }
   }
 
@@ -65,7 +70,10 @@ struct EmailSystemTests {
       ] {
         #expect(try await bed.bed.exec(["test", "-e", path]).status == 1, "\(path) is gone")
       }
-      #expect(try await bed.bed.run(["systemctl", "show", "--value", "--property=OnFailure", "flaky.service"]) == "\n")
+      #expect(
+        try await bed.bed.run([
+          "systemctl", "show", "--value", "--property=OnFailure", "flaky.service",
+        ]) == "\n")
       #expect(try await bed.bed.exec(["systemctl", "start", "flaky.service"]).status != 0)
       try await Task.sleep(for: .seconds(3))
       #expect(try await bed.mails().isEmpty, "no more mail")
@@ -88,7 +96,9 @@ struct MailBed {
     try scratch.write("repo/reconcile.yaml", "format: 1\n")
     try scratch.write(
       "repo/hosts/gemini/units/flaky.service",
-      "[Unit]\nDescription=Fails at once\n\n[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo about to fail; exit 7'\n")
+      "[Unit]\nDescription=Fails at once\n\n[Service]\nType=oneshot\nExecStart=/bin/sh -c "
+        + "'echo about to fail; exit 7'\n"
+    )
     try scratch.write(
       "repo/hosts/gemini/units/crashy.service",
       "[Unit]\nDescription=Keeps failing\n\n[Service]\nExecStart=/bin/sh -c 'echo crash; exit 1'\n"
@@ -110,7 +120,9 @@ struct MailBed {
   /// `reconcile apply` of the repository; fails the test when it does not succeed.
   @discardableResult
   func apply() async throws -> TestBed.Output {
-    let output = try await bed.exec(["reconcile", "apply", "--repo", "/srv/state", "--host", "gemini"])
+    let output = try await bed.exec([
+      "reconcile", "apply", "--repo", "/srv/state", "--host", "gemini",
+    ])
     #expect(output.status == 0, "\(output)")
     return output
   }
@@ -133,15 +145,20 @@ struct MailBed {
       if mails.count >= count { return mails }
       try await Task.sleep(for: .milliseconds(250))
     }
-    throw TestBedError(doing: "waiting for \(count) mail(s) in \(bed.name)", detail: "none came within \(timeout) s")
+    throw TestBedError(
+      doing: "waiting for \(count) mail(s) in \(bed.name)", detail: "none came within \(timeout) s")
   }
 }
 
 /// One message as the Maildir holds it.
 struct Mail {
   var text: String
-  var headers: [Substring] { text.split(separator: "\n\n", maxSplits: 1).first?.split(separator: "\n") ?? [] }
-  var body: String { text.split(separator: "\n\n", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+  var headers: [Substring] {
+    text.split(separator: "\n\n", maxSplits: 1).first?.split(separator: "\n") ?? []
+  }
+  var body: String {
+    text.split(separator: "\n\n", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+  }
   func header(_ name: String) -> String? {
     headers.first { $0.hasPrefix(name + ": ") }.map { String($0.dropFirst(name.count + 2)) }
   }
@@ -154,26 +171,34 @@ func withMailBed(name: String, _ body: (MailBed) async throws -> Void) async thr
     try await bed.installReconcile()
     // The bed shares the host's network: ask the kernel for a port nobody uses.
     let port = try await bed.run([
-      "python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+      "python3", "-c",
+      "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
     ])
-    let mail = MailBed(bed: bed, port: Int(port.trimmingCharacters(in: .whitespacesAndNewlines))!, scratch: try ScratchDirectory("email-bed"))
+    let mail = MailBed(
+      bed: bed, port: Int(port.trimmingCharacters(in: .whitespacesAndNewlines))!,
+      scratch: try ScratchDirectory("email-bed"))
     try await bed.run([
-      "systemd-run", "--unit=smtp-sink", "--", "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(mail.port)",
+      "systemd-run", "--unit=smtp-sink", "--", "python3", "-m", "aiosmtpd", "-n", "-l",
+      "127.0.0.1:\(mail.port)",
       "-c", "aiosmtpd.handlers.Mailbox", MailBed.mailDirectory,
     ])
     try await bed.run([
       "bash", "-c",
-      "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep 0.1; done; exit 1",
+      "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep "
+        + "0.1; done; exit 1",
       "bash", String(mail.port),
     ])
     try await bed.run(["mkdir", "-p", "/etc/reconcile"])
     try await bed.run(
       ["sh", "-c", "umask 077; cat > /etc/reconcile/msmtprc"],
       input: Array(
-        "account default\nhost 127.0.0.1\nport \(mail.port)\nfrom gemini@example.org\nauth off\ntls off\n".utf8))
+        ("account default\nhost 127.0.0.1\nport \(mail.port)\nfrom gemini@example.org\n"
+          + "auth off\ntls off\n").utf8))
     try await mail.writeRepository(email: true)
     let first = try await mail.apply()
-    #expect(!first.stderr.contains("warning: the email"), "client and configuration are in place: \(first.stderr)")
+    #expect(
+      !first.stderr.contains("warning: the email"),
+      "client and configuration are in place: \(first.stderr)")
     try await body(mail)
     try await bed.run(["systemctl", "stop", "smtp-sink.service"])
   }

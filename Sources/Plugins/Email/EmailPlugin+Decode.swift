@@ -2,7 +2,8 @@ import Core
 
 extension EmailPlugin {
   public func decode(
-    _ declarations: HostDeclarations, contributions: inout Contributions, diagnostics: inout Diagnostics
+    _ declarations: HostDeclarations, contributions: inout Contributions,
+    diagnostics: inout Diagnostics
   ) -> DesiredEmail {
     Self.lintPlacement(declarations.units, diagnostics: &diagnostics)
     guard let email = EmailDeclaration.decode(declarations, diagnostics: &diagnostics) else {
@@ -11,12 +12,14 @@ extension EmailPlugin {
     let managed = ManagedUnit.all(declarations, contributions)
     for generated in contributions.units where generated.scope == .user {
       diagnostics.warning(
-        "\(generated.name) runs in a user's manager and gets no failure email", at: generated.position ?? email.position,
+        "\(generated.name) runs in a user's manager and gets no failure email",
+        at: generated.position ?? email.position,
         code: "email-user-unit",
         notes: ["failure email covers system units only for now; see docs/email.md"])
     }
     var desired = DesiredEmail(
-      script: Array(NotifierFiles.script(email, host: declarations.host).utf8), client: email.client,
+      script: Array(NotifierFiles.script(email, host: declarations.host).utf8),
+      client: email.client,
       clientConfig: email.clientConfig, position: email.position)
     let watched = Self.watched(email, managed: managed, diagnostics: &diagnostics)
     for unit in watched {
@@ -24,17 +27,20 @@ extension EmailPlugin {
       contributions.dropIns.append(
         GeneratedDropIn(
           scope: .system, unit: unit.name, fileName: Self.dropInName,
-          contents: Array(NotifierFiles.dropIn(startLimit: addsLimit ? email.startLimit : nil).utf8),
+          contents: Array(
+            NotifierFiles.dropIn(startLimit: addsLimit ? email.startLimit : nil).utf8),
           origin: Self.origin, position: email.position))
     }
     desired.watched = watched.map(\.name)
     contributions.units.append(
       GeneratedUnit(
-        scope: .system, name: Self.templateName, contents: Array(NotifierFiles.template(email).utf8), enable: false,
+        scope: .system, name: Self.templateName,
+        contents: Array(NotifierFiles.template(email).utf8), enable: false,
         origin: Self.origin, position: email.position))
     contributions.accounts.append(
       AccountRequirement(
-        user: Self.userName, subordinateIDs: false, linger: false, origin: Self.origin, position: email.position))
+        user: Self.userName, subordinateIDs: false, linger: false, origin: Self.origin,
+        position: email.position))
     return desired
   }
 
@@ -54,7 +60,8 @@ extension EmailPlugin {
       for name in names {
         if name.value == templateName || name.value.template == templateName {
           diagnostics.error(
-            "\(name.value) is the failure-email notifier itself; watching it would let a failing notifier start another",
+            "\(name.value) is the failure-email notifier itself; watching it would let a "
+              + "failing notifier start another",
             at: name.position, code: "email-watch")
           continue
         }
@@ -64,8 +71,11 @@ extension EmailPlugin {
           units.append(own)
         } else {
           diagnostics.error(
-            "email watches \(name.value), which this host does not install", at: name.position, code: "unknown-unit",
-            notes: Spelling.closest(to: name.value.rawValue, in: managed.map(\.name.rawValue)).map { ["did you mean '\($0)'?"] }
+            "email watches \(name.value), which this host does not install", at: name.position,
+            code: "unknown-unit",
+            notes: Spelling.closest(to: name.value.rawValue, in: managed.map(\.name.rawValue)).map {
+              ["did you mean '\($0)'?"]
+            }
               ?? [])
         }
       }

@@ -16,11 +16,15 @@ extension EmailPlugin {
     for unit in units {
       let files = [(unit.path, unit.parsed)] + unit.dropIns.map { ($0.path, $0.parsed) }
       for (path, file) in files {
-        for assignment in file.assignments where unitOnly.contains(assignment.key) && assignment.section != "Unit" {
+        for assignment in file.assignments
+        where unitOnly.contains(assignment.key) && assignment.section != "Unit" {
           diagnostics.error(
-            "\(assignment.key)= under [\(assignment.section)] does nothing: systemd reads it only in [Unit]",
+            "\(assignment.key)= under [\(assignment.section)] does nothing: systemd reads "
+              + "it only in [Unit]",
             at: SourcePosition(file: path, line: assignment.line), code: "on-failure-section",
-            notes: ["move '\(assignment.key)=\(assignment.value)' into the [Unit] section of \(unit.name)"])
+            notes: [
+              "move '\(assignment.key)=\(assignment.value)' into the [Unit] section of \(unit.name)"
+            ])
         }
       }
     }
@@ -30,19 +34,26 @@ extension EmailPlugin {
   /// `Restart=` can reach the failed state (which alone
   /// starts `OnFailure=`): it needs a start limit its restarts can hit. Returns true when the
   /// declared `start-limit` is to be added through the drop-in (the unit sets none itself).
-  static func lintWatched(_ unit: ManagedUnit, email: EmailDeclaration, diagnostics: inout Diagnostics) -> Bool {
+  static func lintWatched(
+    _ unit: ManagedUnit, email: EmailDeclaration, diagnostics: inout Diagnostics
+  ) -> Bool {
     let file = unit.merged
     let restartAssignment = file.lastAssignment("Service", "Restart")
-    for assignment in file.assignments where assignment.section == "Unit" && assignment.key == "OnFailure" {
+    for assignment in file.assignments
+    where assignment.section == "Unit" && assignment.key == "OnFailure" {
       diagnostics.warning(
-        "\(unit.name) already has OnFailure=\(assignment.value); reconcile adds status-email@%n.service beside it",
+        "\(unit.name) already has OnFailure=\(assignment.value); reconcile adds "
+          + "status-email@%n.service beside it",
         at: unit.position(of: assignment), code: "on-failure-kept")
     }
     guard let restart = file.value("Service", "Restart"), restart != "no" else { return false }
     let intervalAssignment =
-      file.lastAssignment("Unit", "StartLimitIntervalSec") ?? file.lastAssignment("Unit", "StartLimitInterval")
+      file.lastAssignment("Unit", "StartLimitIntervalSec") ?? file.lastAssignment(
+        "Unit", "StartLimitInterval")
       ?? file.lastAssignment("Service", "StartLimitInterval")
-    let burstAssignment = file.lastAssignment("Unit", "StartLimitBurst") ?? file.lastAssignment("Service", "StartLimitBurst")
+    let burstAssignment =
+      file.lastAssignment("Unit", "StartLimitBurst")
+      ?? file.lastAssignment("Service", "StartLimitBurst")
     let delay = file.value("Service", "RestartSec").flatMap(TimeSpan.init) ?? defaultRestartDelay
     let at = unit.position(of: restartAssignment)
 
@@ -50,21 +61,27 @@ extension EmailPlugin {
       if let limit = email.startLimit {
         if !trips(interval: limit.interval, burst: limit.burst, delay: delay) {
           diagnostics.warning(
-            "the start limit of email (\(limit.burst) starts in \(limit.interval)) is never reached by \(unit.name), "
+            "the start limit of email (\(limit.burst) starts in \(limit.interval)) is never "
+              + "reached by \(unit.name), "
               + "which restarts every \(delay): it never fails, so no mail is sent",
             at: limit.position, code: "start-limit-unreachable",
-            notes: ["raise 'interval' above \(limit.burst) x \(delay), or lower RestartSec= of \(unit.name)"])
+            notes: [
+              "raise 'interval' above \(limit.burst) x \(delay), or lower RestartSec= of "
+                + "\(unit.name)"
+            ])
         }
         return true
       }
       let defaultTrips = trips(interval: defaultInterval, burst: defaultBurst, delay: delay)
       diagnostics.warning(
-        "\(unit.name) has Restart=\(restart) but no start limit: it fails (and mails) only once systemd's default "
+        "\(unit.name) has Restart=\(restart) but no start limit: it fails (and mails) only "
+          + "once systemd's default "
           + "limit of \(defaultBurst) starts in \(defaultInterval) is hit"
           + (defaultTrips ? "" : ", which restarts every \(delay) never reach"),
         at: at, code: "restart-without-start-limit",
         notes: [
-          "add to [Unit] of \(unit.name): StartLimitIntervalSec=10min and StartLimitBurst=5 (choose your own),",
+          "add to [Unit] of \(unit.name): StartLimitIntervalSec=10min and StartLimitBurst=5 "
+            + "(choose your own),",
           "or let reconcile add it: email: { start-limit: { interval: 10min, burst: 5 } }",
         ])
       return false
@@ -74,15 +91,24 @@ extension EmailPlugin {
     guard let interval = TimeSpan(intervalText) else { return false }
     if interval.seconds == 0 || interval.seconds.isInfinite || burst == 0 {
       diagnostics.warning(
-        "\(unit.name) switches its start limit off, so with Restart=\(restart) it never fails and no mail is sent",
-        at: unit.position(of: intervalAssignment ?? burstAssignment), code: "start-limit-unreachable",
-        notes: ["set StartLimitIntervalSec= and StartLimitBurst= to a limit its restarts can hit, e.g. 10min and 5"])
+        "\(unit.name) switches its start limit off, so with Restart=\(restart) it never "
+          + "fails and no mail is sent",
+        at: unit.position(of: intervalAssignment ?? burstAssignment),
+        code: "start-limit-unreachable",
+        notes: [
+          "set StartLimitIntervalSec= and StartLimitBurst= to a limit its restarts can hit, "
+            + "e.g. 10min and 5"
+        ])
     } else if !trips(interval: interval, burst: burst, delay: delay) {
       diagnostics.warning(
-        "\(unit.name) restarts every \(delay), so its start limit of \(burst) starts in \(interval) is never reached: "
+        "\(unit.name) restarts every \(delay), so its start limit of \(burst) starts in "
+          + "\(interval) is never reached: "
           + "it never fails and no mail is sent",
-        at: unit.position(of: intervalAssignment ?? burstAssignment), code: "start-limit-unreachable",
-        notes: ["make StartLimitIntervalSec= longer than \(burst) x RestartSec=, or lower RestartSec="])
+        at: unit.position(of: intervalAssignment ?? burstAssignment),
+        code: "start-limit-unreachable",
+        notes: [
+          "make StartLimitIntervalSec= longer than \(burst) x RestartSec=, or lower RestartSec="
+        ])
     }
     return false
   }

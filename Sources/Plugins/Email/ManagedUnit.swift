@@ -10,16 +10,20 @@ struct ManagedUnit: Sendable {
 
   /// Every system unit the host installs: the repository's, then those earlier plugins
   /// generate, each with the drop-ins it gets so far.
-  static func all(_ declarations: HostDeclarations, _ contributions: Contributions) -> [ManagedUnit] {
+  static func all(_ declarations: HostDeclarations, _ contributions: Contributions) -> [ManagedUnit]
+  {
     var result: [ManagedUnit] = declarations.units.map {
       ManagedUnit(name: $0.name, merged: $0.merged, position: SourcePosition(file: $0.path))
     }
     for generated in contributions.units where generated.scope == .system {
       guard !result.contains(where: { $0.name == generated.name }) else { continue }
-      let parsed = (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get()) ?? UnitFile()
+      let parsed =
+        (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get())
+        ?? UnitFile()
       result.append(ManagedUnit(name: generated.name, merged: parsed, position: generated.position))
     }
-    for dropIn in contributions.dropIns.sorted(by: { $0.fileName < $1.fileName }) where dropIn.scope == .system {
+    for dropIn in contributions.dropIns.sorted(by: { $0.fileName < $1.fileName })
+    where dropIn.scope == .system {
       guard let index = result.firstIndex(where: { $0.name == dropIn.unit }),
         case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
       else { continue }
