@@ -1,8 +1,10 @@
 import Core
 import Email
 import Foundation
+import Hardening
 import TestSupport
 import Testing
+import Units
 
 /// The email plugin with the units plugin, applied to an offline root.
 @Suite struct EmailOfflineTests {
@@ -90,6 +92,15 @@ import Testing
         .status == 0)
   }
 
+  /// The notifier is as sandboxed as reading unit status and sending mail allow: in the bed
+  /// `systemd-analyze security --offline=yes status-email@x.service` says 2.1 OK, as the
+  /// offline scorer does (1.9 against the running manager); below the example's limit of 3.0.
+  @Test func theTemplateScoresOK() throws {
+    let unit = try UnitFile.parse(Self.template).get()
+    let report = ExposureReport(unit: unit, name: UnitName("status-email@x.service")!)
+    #expect(report.exposureText == "2.1", "\(report.verdicts.filter { ($0.exposure ?? 0) > 0 })")
+  }
+
   @Test func aSecondApplyChangesAndWritesNothing() throws {
     let fixture = try EmailFixture()
     try fixture.harness.apply()
@@ -160,5 +171,41 @@ import Testing
     let warning = try #require(plan.diagnostics.first { $0.code == "email-config-missing" })
     #expect(warning.severity == .warning)
     #expect(try fixture.harness.apply().report.succeeded)
+  }
+}
+
+/// The example host: failure email for every unit it installs, beside hardening's drop-ins.
+@Suite struct EmailExampleTests {
+  @Test func everyUnitOfTheExampleIsWatchedAndASecondApplyWritesNothing() throws {
+    let scratch = try ScratchDirectory("email-example")
+    try FileManager.default.createDirectory(
+      atPath: scratch.join("root"), withIntermediateDirectories: true)
+    let harness = EngineHarness(
+      plugins: [HardeningPlugin(), EmailPlugin(), UnitsPlugin()],
+      otherSections: ["users", "groups"],
+      repository: exampleRepository, host: "gemini", root: scratch.join("root"))
+    let first = try harness.apply()
+    #expect(first.report.succeeded, "\(first.report.failed)")
+    #expect(!first.plan.diagnostics.contains { $0.severity == .error })
+    let units =
+      try FileManager.default.contentsOfDirectory(
+        atPath: "\(exampleRepository)/roles/bitcoin/units")
+      + FileManager.default.contentsOfDirectory(
+        atPath: "\(exampleRepository)/roles/lightning/units")
+      + FileManager.default.contentsOfDirectory(atPath: "\(exampleRepository)/roles/report/units")
+    #expect(units.count == 6)
+    for unit in units + ["reconcile.service"] {
+      #expect(
+        scratch.exists("root/etc/systemd/system/\(unit).d/50-reconcile-email.conf"), "\(unit)")
+    }
+    #expect(
+      scratch.exists("root/etc/systemd/system/bitcoind.service.d/50-reconcile-hardening.conf"))
+    // bitcoind and lightningd set their own start limits: the drop-in leaves them alone.
+    #expect(
+      try scratch.read("root/etc/systemd/system/bitcoind.service.d/50-reconcile-email.conf")
+        == EmailOfflineTests.plainDropIn)
+    let second = try harness.apply()
+    #expect(second.plan.changes.isEmpty)
+    #expect(second.writes == 0)
   }
 }
