@@ -41,8 +41,9 @@ struct EmailSystemTests {
       let restarting = try await bed.bed.run(
         [
           "sh", "-c",
-          "for i in $(seq 100); do [ \"$(systemctl show --value --property=NRestarts crashy.service)\" "
-            + "-ge 1 ] && break; sleep 0.1; done; "
+          "for i in $(seq 100); do "
+            + "[ \"$(systemctl show --value --property=NRestarts crashy.service)\" -ge 1 ] && break; "
+            + "sleep 0.1; done; "
             + "systemctl show --property=ActiveState,SubState,NRestarts crashy.service",
         ])
       #expect(restarting.contains("ActiveState=activating"), "\(restarting)")
