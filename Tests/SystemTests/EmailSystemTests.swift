@@ -42,7 +42,8 @@ struct EmailSystemTests {
         [
           "sh", "-c",
           "for i in $(seq 100); do "
-            + "[ \"$(systemctl show --value --property=NRestarts crashy.service)\" -ge 1 ] && break; "
+            + "[ \"$(systemctl show --value --property=NRestarts crashy.service)\" -ge 1 ] "
+            + "&& break; "
             + "sleep 0.1; done; "
             + "systemctl show --property=ActiveState,SubState,NRestarts crashy.service",
         ])
