@@ -54,6 +54,8 @@ let package = Package(
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
       exclude: ["HostileCorpus", "Golden"]),
+    .testTarget(
+      name: "EmailTests", dependencies: ["Email", "Units", "Hardening", "Core", "TestSupport"], exclude: readme),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),

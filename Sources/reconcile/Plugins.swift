@@ -1,4 +1,5 @@
 import Core
+import Email
 import Hardening
 import Linger
 import Schedule
@@ -21,6 +22,10 @@ enum PluginList {
     [
     HardeningPlugin(),
     SchedulePlugin(schedule: schedule),
+    // After every producer of units and drop-ins (it watches them all, reconcile's own
+    // service included), before users (it needs its notifier's user) and units (which
+    // installs its template and drop-ins).
+    EmailPlugin(),
     UsersPlugin(),
     SubidsPlugin(),
     LingerPlugin(),
