@@ -18,4 +18,6 @@ public struct ObservedUnits: Sendable, Codable {
   public var runtime: [UnitName: UnitRuntimeState] = [:]
   /// Whether runtime states were observed.
   public var live = false
+  /// Runtime states of user units, by user, for the users whose manager answered.
+  public var userRuntime: [String: [UnitName: UnitRuntimeState]] = [:]
 }
