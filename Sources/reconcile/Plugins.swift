@@ -1,6 +1,7 @@
 import Core
 import Hardening
 import Linger
+import Podman
 import Subids
 import Units
 import Users
@@ -11,6 +12,7 @@ import Users
 /// that lists the plugins.
 enum PluginList {
   static let all: [any Plugin] = [
+    PodmanPlugin(),
     HardeningPlugin(),
     UsersPlugin(),
     SubidsPlugin(),

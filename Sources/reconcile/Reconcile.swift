@@ -18,10 +18,14 @@ struct Reconcile: ParsableCommand {
         reconcile check /srv/state                          validate every host
         reconcile status                                    in sync? drift? fresh?
         reconcile drift --since 7d                          what changed behind our back
+        reconcile exec matrix -- podman ps                  run a command as a managed user
 
       \(ExitCodes.help)
       """,
-    subcommands: [PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self]
+    subcommands: [
+      PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self,
+      ExecCommand.self,
+    ]
   )
 
   @Flag(name: .customLong("dry-run"), help: "Show what would change and change nothing: 'reconcile --dry-run ...' is 'reconcile plan ...', and so is 'reconcile apply --dry-run ...'.")

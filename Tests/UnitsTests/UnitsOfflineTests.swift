@@ -23,7 +23,7 @@ import Units
   /// drop-ins the units plugin installs).
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups"], repository: repository,
+      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups", "containers", "podman"], repository: repository,
       host: "gemini", root: root)
   }
 

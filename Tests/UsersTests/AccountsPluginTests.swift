@@ -26,7 +26,7 @@ struct AccountsPluginTests {
 
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()], otherSections: ["hardening"],
+      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()], otherSections: ["hardening", "containers", "podman"],
       repository: repository, host: "gemini",
       root: root)
   }
