@@ -54,6 +54,9 @@ let package = Package(
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
       exclude: ["HostileCorpus"]),
+    .testTarget(
+      name: "PodmanTests",
+      dependencies: ["Podman", "Users", "Subids", "Linger", "Units", "Hardening", "Core", "TestSupport"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),

@@ -122,6 +122,9 @@ public struct ImageArchive: Sendable, Hashable, Codable {
 public struct PodmanSettings: Sendable {
   /// The OCI runtime written to `/etc/containers/containers.conf` (`crun`).
   public var runtime: String?
+  /// `keyring = false`: no session keyring per container, for hosts that are themselves
+  /// containers (systemd-nspawn, LXC) whose seccomp filter forbids `keyctl`.
+  public var keyring: Bool?
   /// Whether an existing containers.conf reconcile did not create may be taken over.
   public var adoptConfiguration: Bool
   public var position: SourcePosition?
@@ -130,7 +133,7 @@ public struct PodmanSettings: Sendable {
 /// What the podman plugin decoded.
 public struct DesiredPodman: Sendable {
   public var containers: [Container] = []
-  public var settings = PodmanSettings(runtime: nil, adoptConfiguration: false, position: nil)
+  public var settings = PodmanSettings(runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
 
   /// The users that run containers, sorted.
   public var users: [String] { Set(containers.map(\.user)).sorted() }

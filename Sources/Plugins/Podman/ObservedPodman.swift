@@ -9,6 +9,8 @@ public struct ObservedPodman: Sendable, Codable {
   public var programs: [String: Bool] = [:]
   /// Whether the unified cgroup v2 hierarchy is mounted (live hosts only).
   public var cgroupV2: Bool?
+  /// Whether cgroup v2 is mounted beside v1 (the hybrid layout, `/sys/fs/cgroup/unified`).
+  public var cgroupHybrid: Bool?
   /// `kernel.unprivileged_userns_clone`, where that sysctl exists.
   public var unprivilegedUsernsClone: String?
   /// `user.max_user_namespaces`.

@@ -39,11 +39,12 @@ extension PodmanPlugin {
 
   /// Reads `podman:` (host-wide settings); at most one layer may set each.
   private func decodeSettings(_ declarations: HostDeclarations, diagnostics: inout Diagnostics) -> PodmanSettings {
-    var settings = PodmanSettings(runtime: nil, adoptConfiguration: false, position: nil)
+    var settings = PodmanSettings(runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
     var declaredBy: String?
     for (layer, node) in declarations.sections("podman") {
       var fields = MappingReader(node, what: "podman settings of \(layer.label)", diagnostics: &diagnostics)
       let runtime = fields.string("runtime", diagnostics: &diagnostics)
+      let keyring = fields.bool("keyring", diagnostics: &diagnostics)
       let adopt = fields.bool("adopt-containers-conf", diagnostics: &diagnostics)
       fields.finish(diagnostics: &diagnostics)
       if let declaredBy {
@@ -62,7 +63,13 @@ extension PodmanPlugin {
             at: runtime.position, code: "podman-runtime")
         }
       }
+      settings.keyring = keyring?.value
       settings.adoptConfiguration = adopt?.value ?? false
+      if keyring != nil && runtime == nil {
+        diagnostics.error(
+          "podman settings of \(layer.label) set keyring but no runtime; containers.conf is written with both",
+          at: node.position, code: "podman-runtime", notes: ["add runtime: crun"])
+      }
       settings.position = node.position
     }
     return settings

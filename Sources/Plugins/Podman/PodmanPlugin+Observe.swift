@@ -18,6 +18,7 @@ extension PodmanPlugin {
     }
     if observed.live {
       observed.cgroupV2 = try fs.status(HostPath("/sys/fs/cgroup/cgroup.controllers")!) != nil
+      observed.cgroupHybrid = try fs.status(HostPath("/sys/fs/cgroup/unified/cgroup.controllers")!) != nil
       observed.unprivilegedUsernsClone = try sysctl("/proc/sys/kernel/unprivileged_userns_clone", fs)
       observed.maxUserNamespaces = try sysctl("/proc/sys/user/max_user_namespaces", fs)
     }

@@ -56,9 +56,18 @@ extension PodmanPlugin {
           + paths.joined(separator: ", "), ["apt-get install \(install)"]))
     }
     if observed.cgroupV2 == false {
-      problems.append(
-        ("the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers is missing)",
-          ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default)"]))
+      if observed.cgroupHybrid == true {
+        // Rootless podman runs on the hybrid layout (cgroupfs, no resource limits): say so.
+        result.diagnostics.warning(
+          "podman preflight: the host mounts cgroups in the hybrid layout (v1 controllers, v2 only at "
+            + "/sys/fs/cgroup/unified); rootless containers run, but without resource limits",
+          at: desired.containers.first?.position, code: "podman-preflight",
+          notes: ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default) for cgroup v2"])
+      } else {
+        problems.append(
+          ("the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers is missing)",
+            ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default)"]))
+      }
     }
     if observed.unprivilegedUsernsClone == "0" {
       problems.append(
@@ -199,7 +208,7 @@ extension PodmanPlugin {
       if entry != nil { result.ledgerUpdates[address] = .some(nil) }
       return
     }
-    let text = Self.configurationText(runtime: runtime)
+    let text = Self.configurationText(runtime: runtime, keyring: settings.keyring)
     let fingerprint = "sha256:" + SHA256.hex(text)
     let seen = observed.configuration.map { "sha256:" + SHA256.hex($0) }
     if seen != nil && entry == nil && !settings.adoptConfiguration && seen != fingerprint {
@@ -225,14 +234,14 @@ extension PodmanPlugin {
   }
 
   /// containers.conf as reconcile writes it.
-  static func configurationText(runtime: String) -> String {
-    """
-    # Managed by reconcile (podman: runtime in the state repository). Do not edit: changes are
-    # reverted. crun avoids runc's seccomp error with rootless containers.
-    [engine]
-    runtime = "\(runtime)"
+  static func configurationText(runtime: String, keyring: Bool?) -> String {
+    var text = """
+      # Managed by reconcile (podman: in the state repository). Do not edit: changes are
+      # reverted. crun avoids runc's seccomp error with rootless containers.
 
-    """
+      """
+    if let keyring { text += "[containers]\nkeyring = \(keyring)\n\n" }
+    return text + "[engine]\nruntime = \"\(runtime)\"\n"
   }
 
   /// Whether a stored image is `reference` (a name with tag, or a digest).

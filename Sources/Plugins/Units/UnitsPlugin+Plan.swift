@@ -4,7 +4,9 @@ extension UnitsPlugin {
   public func plan(_ desired: DesiredUnits, observed: ObservedUnits, ledger: Ledger, host: HostFacts) -> PluginPlan {
     var result = PluginPlan()
     var changedUnits = Set<UnitName>()
-    var fileChanges: [Address] = []
+    // Changes of system unit files: only these need the system manager's reload (a user
+    // unit's reaches its user's manager below).
+    var systemFileChanges: [Address] = []
     // User units made for one user: which changed, by user, and the file changes of each user.
     var changedUserUnits: [String: Set<UnitName>] = [:]
     var userFileChanges: [String: [Address]] = [:]
@@ -39,8 +41,10 @@ extension UnitsPlugin {
           summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
           diff: TextDiff.lines(from: seen?.text, to: text), dependsOn: [],
           payload: UnitPayload.file(path: file.path, contents: text, user: file.user)))
-      fileChanges.append(file.address)
-      if file.scope == .system { changedUnits.insert(file.unit) }
+      if file.scope == .system {
+        changedUnits.insert(file.unit)
+        systemFileChanges.append(file.address)
+      }
       if file.scope == .user, let user = file.user {
         changedUserUnits[user, default: []].insert(file.unit)
         userFileChanges[user, default: []].append(file.address)
@@ -78,20 +82,20 @@ extension UnitsPlugin {
           summary: "remove \(path) (created by reconcile, no longer in the repository)",
           diff: TextDiff.lines(from: seen.text, to: nil),
           payload: UnitPayload.file(path: path, contents: nil, user: user)))
-      fileChanges.append(address)
+      if !address.name.hasPrefix("user/") { systemFileChanges.append(address) }
       if let unit = UnitName(unitName), user == nil { changedUnits.insert(unit) }
     }
 
     // A running systemd re-reads unit files once, after every file change.
     let reload = Address("systemd", "daemon-reload")
-    if observed.live && !fileChanges.isEmpty {
+    if observed.live && !systemFileChanges.isEmpty {
       result.changes.append(
         Change(
           address: reload, action: .update, cause: .consequence, plugin: name,
-          summary: "reload systemd (\(fileChanges.count) unit file\(fileChanges.count == 1 ? "" : "s") changed)",
-          dependsOn: fileChanges, payload: UnitPayload.reload))
+          summary: "reload systemd (\(systemFileChanges.count) unit file\(systemFileChanges.count == 1 ? "" : "s") changed)",
+          dependsOn: systemFileChanges, payload: UnitPayload.reload))
     }
-    let afterFiles = observed.live && !fileChanges.isEmpty ? [reload] : []
+    let afterFiles = observed.live && !systemFileChanges.isEmpty ? [reload] : []
 
     // Each user manager whose units changed re-reads its unit files once, after the user
     // exists and lingers (so that its manager runs).
