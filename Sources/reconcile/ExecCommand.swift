@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import Core
+import Foundation
 import SystemCalls
 
 /// `reconcile exec USER -- COMMAND...`: runs a command as a user the way a login would, so
@@ -26,7 +26,9 @@ struct ExecCommand: ParsableCommand {
   var command: [String] = []
 
   func validate() throws {
-    guard !command.isEmpty else { throw ValidationError("name a command after --: reconcile exec \(user) -- podman ps") }
+    guard !command.isEmpty else {
+      throw ValidationError("name a command after --: reconcile exec \(user) -- podman ps")
+    }
   }
 
   func run() throws {
@@ -36,14 +38,22 @@ struct ExecCommand: ParsableCommand {
     } catch {
       throw ValidationError("cannot read /etc/passwd: \(error)")
     }
-    guard let entry = passwd.entry(named: user) else { throw ValidationError("there is no user '\(user)'") }
-    guard entry.uid != 0 else { throw ValidationError("reconcile exec runs commands as other users, not as root") }
+    guard let entry = passwd.entry(named: user) else {
+      throw ValidationError("there is no user '\(user)'")
+    }
+    guard entry.uid != 0 else {
+      throw ValidationError("reconcile exec runs commands as other users, not as root")
+    }
     let session = UserSession(entry)
     var environment = session.environment
-    if let term = ProcessInfo.processInfo.environment["TERM"], isTerminal(0) { environment["TERM"] = term }
-    let home = (try? RootedFileSystem(root: "/").status(HostPath(entry.home) ?? .root))??.kind == .directory
+    if let term = ProcessInfo.processInfo.environment["TERM"], isTerminal(0) {
+      environment["TERM"] = term
+    }
+    let home =
+      (try? RootedFileSystem(root: "/").status(HostPath(entry.home) ?? .root))??.kind == .directory
     do {
-      try ProcessImage.replace(session.commandLine(command), environment: environment, directory: home ? entry.home : "/")
+      try ProcessImage.replace(
+        session.commandLine(command), environment: environment, directory: home ? entry.home : "/")
     } catch {
       Terminal.error("reconcile exec: cannot run \(UserSession.setpriv): \(error)\n")
       throw ExitCode(ExitCodes.failure)

@@ -148,13 +148,15 @@ import Testing
     #expect(link == "/etc/systemd/user/container-report.timer")
     #expect(
       (try? FileManager.default.destinationOfSymbolicLink(
-        atPath: repo.root + "/etc/systemd/user/default.target.wants/container-report.service")) == nil)
+        atPath: repo.root + "/etc/systemd/user/default.target.wants/container-report.service"))
+        == nil)
   }
 
   @Test("A second apply changes and writes nothing; a changed declaration changes only the unit")
   func secondApplyIsANoOp() throws {
     let repo = try PodmanRepository(
-      role: "containers:\n  bot: { user: matrix, image: localhost/bot:1, environment: { A: one } }\n",
+      role:
+        "containers:\n  bot: { user: matrix, image: localhost/bot:1, environment: { A: one } }\n",
       host: "roles: [app]\npodman: { runtime: crun }\n")
     try repo.harness.apply()
     #expect(try repo.read("/etc/containers/containers.conf").contains("runtime = \"crun\""))
@@ -174,14 +176,23 @@ import Testing
 
   @Test("Removing a declaration disables and deletes its units; the user and its storage stay")
   func removal() throws {
-    let repo = try PodmanRepository(role: "containers:\n  bot: { user: matrix, image: localhost/bot:1 }\n")
+    let repo = try PodmanRepository(
+      role: "containers:\n  bot: { user: matrix, image: localhost/bot:1 }\n")
     try repo.harness.apply()
-    try repo.scratch.write("repo/roles/app/role.yaml", "users:\n  matrix: { home: /var/lib/matrix, subids: true, linger: true }\n")
+    try repo.scratch.write(
+      "repo/roles/app/role.yaml",
+      "users:\n  matrix: { home: /var/lib/matrix, subids: true, linger: true }\n")
     let removal = try repo.harness.apply()
     #expect(removal.report.succeeded)
     let removed = Set(removal.plan.changes.filter { $0.action == .delete }.map(\.address))
-    #expect(removed == [Address("unit", "user/container-bot.service"), Address("enablement", "user/container-bot.service")])
-    #expect(!FileManager.default.fileExists(atPath: repo.root + "/etc/systemd/user/container-bot.service"))
+    #expect(
+      removed == [
+        Address("unit", "user/container-bot.service"),
+        Address("enablement", "user/container-bot.service"),
+      ])
+    #expect(
+      !FileManager.default.fileExists(atPath: repo.root + "/etc/systemd/user/container-bot.service")
+    )
     #expect(FileManager.default.fileExists(atPath: repo.root + "/var/lib/matrix"))
   }
 }

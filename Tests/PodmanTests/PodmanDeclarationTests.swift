@@ -70,15 +70,21 @@ import Testing
       role: "containers:\n  bot: { user: matrix, image: localhost/bot:1 }\n",
       host: "roles: [app]\ncontainers:\n  bot: { user: matrix, image: localhost/bot:2 }\n")
     let errors = repo.loadErrors()
-    #expect(errors.contains { $0.contains("container 'bot' is declared by both role 'app' and host 'box'") }, "\(errors)")
+    #expect(
+      errors.contains {
+        $0.contains("container 'bot' is declared by both role 'app' and host 'box'")
+      }, "\(errors)")
   }
 
   @Test("A container implies its user, subordinate IDs and linger, and the plan shows them")
   func impliedAccounts() throws {
-    let repo = try PodmanRepository(role: "containers:\n  bot: { user: botuser, image: localhost/bot:1 }\n")
+    let repo = try PodmanRepository(
+      role: "containers:\n  bot: { user: botuser, image: localhost/bot:1 }\n")
     let plan = try repo.harness.plan()
     let addresses = plan.changes.map(\.address)
-    for address in [Address("user", "botuser"), Address("subids", "botuser"), Address("linger", "botuser")] {
+    for address in [
+      Address("user", "botuser"), Address("subids", "botuser"), Address("linger", "botuser"),
+    ] {
       #expect(addresses.contains(address), "\(addresses)")
     }
     let user = try #require(plan.changes.first { $0.address == Address("user", "botuser") })
@@ -95,17 +101,24 @@ import Testing
       host: "roles: [app]\npodman: { runtime: crun }\n")
     try repo.scratch.write("root/etc/containers/containers.conf", "[engine]\nruntime = \"runc\"\n")
     let refused = try repo.harness.plan()
-    #expect(refused.diagnostics.contains { $0.severity == .error && $0.message.contains("reconcile did not create it") })
+    #expect(
+      refused.diagnostics.contains {
+        $0.severity == .error && $0.message.contains("reconcile did not create it")
+      })
     try repo.scratch.write(
-      "repo/hosts/box.yaml", "roles: [app]\npodman: { runtime: crun, adopt-containers-conf: true }\n")
+      "repo/hosts/box.yaml",
+      "roles: [app]\npodman: { runtime: crun, adopt-containers-conf: true }\n")
     let adopted = try repo.harness.apply()
-    let change = try #require(adopted.plan.changes.first { $0.address == Address("podman-config", "containers.conf") })
+    let change = try #require(
+      adopted.plan.changes.first { $0.address == Address("podman-config", "containers.conf") })
     #expect(change.cause == .adoption)
     #expect(change.diff.contains("-runtime = \"runc\""))
     #expect(try repo.read("/etc/containers/containers.conf").contains("runtime = \"crun\""))
   }
 
-  @Test("A writable bind mount not owned by the ID the container writes as is reported with the owner it needs")
+  @Test(
+    "A writable bind mount not owned by the ID the container writes as is reported with the owner it needs"
+  )
   func misownedBindMount() throws {
     let repo = try PodmanRepository(
       role: """
@@ -133,16 +146,27 @@ import Testing
         """)
     try repo.harness.apply()
     for folder in ["srv/owned-by-root", "srv/read-only"] {
-      try FileManager.default.createDirectory(atPath: repo.scratch.join("root/" + folder), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        atPath: repo.scratch.join("root/" + folder), withIntermediateDirectories: true)
     }
     let plan = try repo.harness.plan()
-    let uid = try #require(try AccountFiles(fs: RootedFileSystem(root: repo.root)).passwd().entry(named: "matrix")?.uid)
+    let uid = try #require(
+      try AccountFiles(fs: RootedFileSystem(root: repo.root)).passwd().entry(named: "matrix")?.uid)
     let warnings = plan.diagnostics.filter { $0.code == "bind-mount-owner" }
     #expect(warnings.count == 3, "\(plan.diagnostics)")
-    #expect(warnings.contains { $0.message.contains("container 'bot'") && $0.message.contains("as UID \(uid) on the host") })
-    #expect(warnings.contains { $0.message.contains("container 'keep'") && $0.message.contains("as UID \(uid) on the host") })
+    #expect(
+      warnings.contains {
+        $0.message.contains("container 'bot'") && $0.message.contains("as UID \(uid) on the host")
+      })
+    #expect(
+      warnings.contains {
+        $0.message.contains("container 'keep'") && $0.message.contains("as UID \(uid) on the host")
+      })
     // Image user 1000 is subordinate UID start + 999 (matrix's range starts at 100000).
-    #expect(warnings.contains { $0.message.contains("container 'imageuser'") && $0.message.contains("as UID 100999") })
+    #expect(
+      warnings.contains {
+        $0.message.contains("container 'imageuser'") && $0.message.contains("as UID 100999")
+      })
     #expect(warnings.allSatisfy { $0.position?.file == "roles/app/role.yaml" })
     #expect(!plan.diagnostics.contains { $0.message.contains("/srv/read-only") })
   }

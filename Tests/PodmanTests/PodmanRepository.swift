@@ -27,7 +27,8 @@ struct PodmanRepository {
   var harness: EngineHarness {
     EngineHarness(
       plugins: [
-        PodmanPlugin(), HardeningPlugin(), UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin(),
+        PodmanPlugin(), HardeningPlugin(), UsersPlugin(), SubidsPlugin(), LingerPlugin(),
+        UnitsPlugin(),
       ],
       repository: repository, host: "box", root: root)
   }

@@ -21,7 +21,8 @@ struct PodmanBed {
     // ConditionPathExists= and would be started again by every apply.
     try podman.replace("hosts/gemini.yaml", "  - bitcoin\n  - lightning\n", with: "")
     try podman.replace(
-      "hosts/gemini.yaml", "podman:\n  runtime: crun\n", with: "podman:\n  runtime: crun\n  keyring: false\n")
+      "hosts/gemini.yaml", "podman:\n  runtime: crun\n",
+      with: "podman:\n  runtime: crun\n  keyring: false\n")
     try podman.replace(
       "roles/matrix/role.yaml", "    image: ghcr.io/example/matrix-bot:1.4\n",
       with: "    image: ghcr.io/example/matrix-bot:1.4\n    image-archive: files/matrix-bot.tar\n")
@@ -32,7 +33,8 @@ struct PodmanBed {
     try await podman.image(
       "roles/matrix/files/matrix-bot.tar", "ghcr.io/example/matrix-bot:1.4",
       ["/bin/sh", "-c", "trap 'exit 0' TERM; echo \"greeting=$GREETING\"; sleep 2147483647 & wait"])
-    try await podman.image("roles/report/files/node-report.tar", "docker.io/library/busybox:1.36", ["/bin/sh"])
+    try await podman.image(
+      "roles/report/files/node-report.tar", "docker.io/library/busybox:1.36", ["/bin/sh"])
     return podman
   }
 
@@ -66,20 +68,26 @@ struct PodmanBed {
 
   func write(_ path: String, _ text: String) throws {
     let url = repository.appendingPathComponent(path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(text.utf8).write(to: url)
   }
 
   func replace(_ path: String, _ old: String, with new: String) throws {
     let url = repository.appendingPathComponent(path)
     let text = try String(contentsOf: url, encoding: .utf8)
-    guard text.contains(old) else { throw TestBedError(doing: "editing \(path)", detail: "no '\(old)' in it") }
+    guard text.contains(old) else {
+      throw TestBedError(doing: "editing \(path)", detail: "no '\(old)' in it")
+    }
     try write(path, text.replacingOccurrences(of: old, with: new))
   }
 
   /// `reconcile apply` (or another command) of the repository in the bed.
-  func reconcile(_ command: String = "apply", host: String = "gemini") async throws -> TestBed.Output {
-    try await bed.exec(["reconcile", command, "--repo", "/srv/state", "--host", host], timeout: 300)
+  func reconcile(_ command: String = "apply", host: String = "gemini") async throws
+    -> TestBed.Output
+  {
+    try await bed.exec(
+      ["reconcile", command, "--repo", "/srv/state", "--host", host], timeout: 300)
   }
 
   /// `systemctl --user -M USER@ ARGS...`.
@@ -94,7 +102,8 @@ struct PodmanBed {
 
   /// The full ID of the running container `name` of `user`, nil when none runs.
   func containerID(_ user: String, _ name: String) async throws -> String? {
-    let output = try await exec(user, ["podman", "ps", "--no-trunc", "--filter", "name=^\(name)$", "--format", "{{.ID}}"])
+    let output = try await exec(
+      user, ["podman", "ps", "--no-trunc", "--filter", "name=^\(name)$", "--format", "{{.ID}}"])
     return output.trimmed.isEmpty ? nil : output.trimmed
   }
 

@@ -54,7 +54,8 @@ public struct UserSession: Sendable, Hashable {
   {
     let line = commandLine(["/usr/bin/env", "--chdir=/"] + argv)
     do {
-      let result = try Subprocess.run(line, environment: environment, input: input, timeout: timeout)
+      let result = try Subprocess.run(
+        line, environment: environment, input: input, timeout: timeout)
       return UserCommandResult(
         status: result.status, output: result.stdoutText, errors: result.stderrText)
     } catch let error as SubprocessError {
@@ -66,7 +67,8 @@ public struct UserSession: Sendable, Hashable {
 
   /// Runs `argv` as the user and returns its standard output; throws when it fails.
   @discardableResult
-  public func check(_ argv: [String], input: [UInt8]? = nil, timeout: Double) throws(UserCommandError)
+  public func check(_ argv: [String], input: [UInt8]? = nil, timeout: Double)
+    throws(UserCommandError)
     -> String
   {
     let result = try run(argv, input: input, timeout: timeout)

@@ -133,7 +133,8 @@ public struct PodmanSettings: Sendable {
 /// What the podman plugin decoded.
 public struct DesiredPodman: Sendable {
   public var containers: [Container] = []
-  public var settings = PodmanSettings(runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
+  public var settings = PodmanSettings(
+    runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
 
   /// The users that run containers, sorted.
   public var users: [String] { Set(containers.map(\.user)).sorted() }

@@ -18,19 +18,25 @@ struct ContainerReader {
 
   /// Options of `--volume` podman 4.3 accepts for rootless containers.
   static let volumeOptions: Set<String> = [
-    "ro", "rw", "z", "Z", "U", "O", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "bind", "rbind",
+    "ro", "rw", "z", "Z", "U", "O", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "bind",
+    "rbind",
     "copy", "nocopy", "private", "rprivate", "shared", "rshared", "slave", "rslave",
   ]
   /// Options of `podman run` reconcile sets itself.
   static let reservedArguments = [
-    "--name", "--cidfile", "--rm", "-d", "--detach", "--replace", "--sdnotify", "--cgroups", "--pull",
-    "--network", "--net", "--userns", "--user", "-u", "--env", "-e", "--volume", "-v", "--publish", "-p",
+    "--name", "--cidfile", "--rm", "-d", "--detach", "--replace", "--sdnotify", "--cgroups",
+    "--pull",
+    "--network", "--net", "--userns", "--user", "-u", "--env", "-e", "--volume", "-v", "--publish",
+    "-p",
   ]
   /// `systemd.service` `Restart=` values.
-  static let restartValues = ["no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"]
+  static let restartValues = [
+    "no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always",
+  ]
   /// `[Timer]` directives a job may set.
   static let timerKeys = [
-    "OnCalendar", "OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec",
+    "OnCalendar", "OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec",
+    "OnUnitInactiveSec",
     "AccuracySec", "RandomizedDelaySec", "FixedRandomDelay", "Persistent", "WakeSystem",
   ]
 
@@ -44,7 +50,8 @@ struct ContainerReader {
         "container name '\(name)' does not make a valid unit name container-\(name).service",
         at: key.position, code: "container-name")
     }
-    var fields = MappingReader(node, what: "container '\(name.debugEscaped)'", diagnostics: &diagnostics)
+    var fields = MappingReader(
+      node, what: "container '\(name.debugEscaped)'", diagnostics: &diagnostics)
     let user = fields.string("user", required: true, diagnostics: &diagnostics)
     if let user, let problem = AccountRules.nameProblem(user.value, kind: .user) {
       diagnostics.error(problem, at: user.position, code: "account-name")
@@ -85,12 +92,15 @@ struct ContainerReader {
           at: userns.position, code: "container-userns")
       }
     }
-    let runAs = fields.integer("run-as", in: 0...65535, diagnostics: &diagnostics).map { UInt32($0.value) }
+    let runAs = fields.integer("run-as", in: 0...65535, diagnostics: &diagnostics).map {
+      UInt32($0.value)
+    }
     let restart = fields.string("restart", diagnostics: &diagnostics)
     if let restart, !Self.restartValues.contains(restart.value) {
       diagnostics.error(
         "restart of container '\(name)' is '\(restart.value.debugEscaped)'; use one of "
-          + Self.restartValues.joined(separator: ", "), at: restart.position, code: "container-restart")
+          + Self.restartValues.joined(separator: ", "), at: restart.position,
+        code: "container-restart")
     }
     let arguments = readWords(&fields, "podman-arguments", diagnostics: &diagnostics)
     for argument in arguments {
@@ -99,7 +109,9 @@ struct ContainerReader {
         diagnostics.error(
           "podman-arguments of container '\(name)' set \(option), which reconcile sets itself",
           at: argument.position, code: "container-arguments",
-          notes: ["use the container's own keys (network, userns, run-as, environment, volumes, ports)"])
+          notes: [
+            "use the container's own keys (network, userns, run-as, environment, volumes, ports)"
+          ])
       }
     }
     let timer = readTimer(&fields, diagnostics: &diagnostics)
@@ -119,7 +131,9 @@ struct ContainerReader {
 
   // MARK: Fields
 
-  private mutating func readArchive(_ fields: inout MappingReader, diagnostics: inout Diagnostics) -> ImageArchive? {
+  private mutating func readArchive(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
+    -> ImageArchive?
+  {
     guard let path = fields.string("image-archive", diagnostics: &diagnostics) else { return nil }
     let parts = path.value.split(separator: "/", omittingEmptySubsequences: false)
     guard !path.value.hasPrefix("/"), !parts.isEmpty,
@@ -137,7 +151,8 @@ struct ContainerReader {
       return ImageArchive(path: full, fingerprint: "sha256:" + SHA256.hex(bytes), size: bytes.count)
     } catch {
       diagnostics.error(
-        "image-archive \(full) cannot be read: \(error)", at: path.position, code: "container-archive",
+        "image-archive \(full) cannot be read: \(error)", at: path.position,
+        code: "container-archive",
         notes: ["build it with `podman save -o \(path.value) IMAGE` and commit it to the layer"])
       return nil
     }
@@ -161,12 +176,14 @@ struct ContainerReader {
     guard let mapping = fields.mapping("environment", diagnostics: &diagnostics) else { return [] }
     var result: [(key: String, value: String)] = []
     for (name, value) in mapping.entries {
-      let valid = name.value.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+      let valid =
+        name.value.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
         && name.value.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
       if !valid {
         diagnostics.error(
           "environment variable name '\(name.value.debugEscaped)' of container '\(key.value)' is invalid "
-            + "(letters, digits and _, not starting with a digit)", at: name.position, code: "container-environment")
+            + "(letters, digits and _, not starting with a digit)", at: name.position,
+          code: "container-environment")
         continue
       }
       guard let text = value.scalar else {
@@ -186,7 +203,9 @@ struct ContainerReader {
     return result.sorted { $0.key < $1.key }
   }
 
-  private func readVolumes(_ fields: inout MappingReader, diagnostics: inout Diagnostics) -> [Container.Volume] {
+  private func readVolumes(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
+    -> [Container.Volume]
+  {
     guard let node = fields.node("volumes"), !node.isNull else { return [] }
     guard case .sequence(let items) = node.value else {
       diagnostics.error(
@@ -195,7 +214,8 @@ struct ContainerReader {
     }
     var volumes: [Container.Volume] = []
     for item in items {
-      var entry = MappingReader(item, what: "a volume of container '\(key.value)'", diagnostics: &diagnostics)
+      var entry = MappingReader(
+        item, what: "a volume of container '\(key.value)'", diagnostics: &diagnostics)
       let source = entry.string("source", diagnostics: &diagnostics)
       let named = entry.string("volume", diagnostics: &diagnostics)
       let target = entry.string("target", required: true, diagnostics: &diagnostics)
@@ -234,18 +254,22 @@ struct ContainerReader {
           notes.insert("did you mean '\(close)'?", at: 0)
         }
         diagnostics.error(
-          "unknown volume option '\(option.value.debugEscaped)'", at: option.position, code: "container-volume",
+          "unknown volume option '\(option.value.debugEscaped)'", at: option.position,
+          code: "container-volume",
           notes: notes)
       }
       guard let volumeSource, let target else { continue }
       volumes.append(
         Container.Volume(
-          source: volumeSource, target: target.value, options: options.map(\.value), position: item.position))
+          source: volumeSource, target: target.value, options: options.map(\.value),
+          position: item.position))
     }
     return volumes
   }
 
-  private func readNetwork(_ fields: inout MappingReader, diagnostics: inout Diagnostics) -> Container.Network? {
+  private func readNetwork(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
+    -> Container.Network?
+  {
     guard let text = fields.string("network", diagnostics: &diagnostics) else { return nil }
     switch text.value {
     case "host": return .host
@@ -253,11 +277,14 @@ struct ContainerReader {
     case "slirp4netns": return .slirp4netns(options: [])
     default:
       if text.value.hasPrefix("slirp4netns:") {
-        let options = text.value.dropFirst("slirp4netns:".count).split(separator: ",", omittingEmptySubsequences: false)
+        let options = text.value.dropFirst("slirp4netns:".count).split(
+          separator: ",", omittingEmptySubsequences: false)
         let valid = options.allSatisfy { option in
           let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
           return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-            && option.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_=./-".contains($0)) }
+            && option.allSatisfy {
+              $0.isASCII && ($0.isLetter || $0.isNumber || "_=./-".contains($0))
+            }
         }
         if valid { return .slirp4netns(options: options.map(String.init)) }
       }
@@ -292,7 +319,8 @@ struct ContainerReader {
     if let schedule = fields.string("schedule", diagnostics: &diagnostics) {
       if Self.hasControlCharacter(schedule.value) || schedule.value.isEmpty {
         diagnostics.error(
-          "schedule of container '\(key.value)' must be one line of OnCalendar= syntax", at: schedule.position,
+          "schedule of container '\(key.value)' must be one line of OnCalendar= syntax",
+          at: schedule.position,
           code: "container-timer")
       } else {
         timer.append(("OnCalendar", schedule.value))
@@ -304,7 +332,9 @@ struct ContainerReader {
           diagnostics.error(
             "unknown [Timer] directive '\(name.value.debugEscaped)' for container '\(key.value)'",
             at: name.position, code: "container-timer",
-            notes: (Spelling.closest(to: name.value, in: Self.timerKeys).map { ["did you mean '\($0)'?"] } ?? [])
+            notes: (Spelling.closest(to: name.value, in: Self.timerKeys).map {
+              ["did you mean '\($0)'?"]
+            } ?? [])
               + ["directives: " + Self.timerKeys.joined(separator: ", ")])
           continue
         }
@@ -333,7 +363,8 @@ struct ContainerReader {
 
   /// The problem with a container or volume name (podman's rule), or nil.
   static func nameProblem(_ name: String, what: String) -> String? {
-    let valid = !name.isEmpty && name.utf8.count <= 64
+    let valid =
+      !name.isEmpty && name.utf8.count <= 64
       && name.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
       && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
     return valid
@@ -346,14 +377,18 @@ struct ContainerReader {
   /// would depend on the registries podman is configured to search.
   static func imageProblem(_ image: String) -> String? {
     guard !image.isEmpty, !image.hasPrefix("-"),
-      image.allSatisfy({ $0.isASCII && !$0.isWhitespace && ($0.asciiValue ?? 0) >= 0x21 && $0 != "\u{7f}" })
+      image.allSatisfy({
+        $0.isASCII && !$0.isWhitespace && ($0.asciiValue ?? 0) >= 0x21 && $0 != "\u{7f}"
+      })
     else {
       return "image '\(image.debugEscaped)' is not an image reference"
     }
     let first = image.split(separator: "/").first ?? ""
-    let qualified = image.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
+    let qualified =
+      image.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
     guard qualified else {
-      return "image '\(image)' is not fully qualified; name its registry (e.g. docker.io/library/\(image)): "
+      return
+        "image '\(image)' is not fully qualified; name its registry (e.g. docker.io/library/\(image)): "
         + "short names depend on registries.conf"
     }
     return nil
@@ -370,10 +405,14 @@ struct ContainerReader {
     }
     var address: Substring?
     if spec.hasPrefix("[") {
-      guard let close = spec.firstIndex(of: "]") else { return "port '\(text.debugEscaped)' has an unclosed [" }
+      guard let close = spec.firstIndex(of: "]") else {
+        return "port '\(text.debugEscaped)' has an unclosed ["
+      }
       address = spec[spec.index(after: spec.startIndex)..<close]
       spec = spec[spec.index(after: close)...]
-      guard spec.hasPrefix(":") else { return "port '\(text.debugEscaped)' needs HOSTPORT after the address" }
+      guard spec.hasPrefix(":") else {
+        return "port '\(text.debugEscaped)' needs HOSTPORT after the address"
+      }
       spec = spec.dropFirst()
     }
     var parts = spec.split(separator: ":", omittingEmptySubsequences: false)
@@ -381,11 +420,13 @@ struct ContainerReader {
       address = parts.removeFirst()
     }
     func isPort(_ part: Substring) -> Bool {
-      guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part) else { return false }
+      guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part)
+      else { return false }
       return (1...65535).contains(value)
     }
     guard (1...2).contains(parts.count), parts.allSatisfy(isPort) else {
-      return "port '\(text.debugEscaped)' must be [IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL] with ports 1-65535"
+      return
+        "port '\(text.debugEscaped)' must be [IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL] with ports 1-65535"
     }
     if let address, !address.isEmpty,
       !address.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "." || $0 == ":") })

@@ -14,7 +14,8 @@ struct ContainerUnit {
   /// The units to install (user scope), for the units plugin.
   var generatedUnits: [GeneratedUnit] {
     let service = GeneratedUnit(
-      scope: .user, name: container.serviceName, contents: Array(serviceText.utf8), enable: !container.isJob,
+      scope: .user, name: container.serviceName, contents: Array(serviceText.utf8),
+      enable: !container.isJob,
       user: container.user, origin: PodmanPlugin.origin, position: container.position,
       startAfter: [container.imageAddress])
     guard container.isJob else { return [service] }
@@ -53,7 +54,8 @@ struct ContainerUnit {
     var index = 0
     while index < words.count {
       if paired.contains(words[index]), index + 1 < words.count {
-        items.append(SystemdQuoting.word(words[index]) + " " + SystemdQuoting.word(words[index + 1]))
+        items.append(
+          SystemdQuoting.word(words[index]) + " " + SystemdQuoting.word(words[index + 1]))
         index += 2
       } else {
         items.append(SystemdQuoting.word(words[index]))
@@ -82,19 +84,20 @@ struct ContainerUnit {
   /// The service: `Type=notify` with conmon's notification for a container kept running, a
   /// foreground `podman run` whose exit status is the unit's for a job.
   var serviceText: String {
-    var lines = header + [
-      "",
-      "[Unit]",
-      container.isJob
-        ? "Description=Podman container job \(container.name) (rootless, user \(container.user))"
-        : "Description=Podman container \(container.name) (rootless, user \(container.user))",
-      "Documentation=man:podman-generate-systemd(1)",
-      "ConditionUser=\(container.user)",
-      "RequiresMountsFor=%t/containers",
-      "",
-      "[Service]",
-      "Environment=PODMAN_SYSTEMD_UNIT=%n",
-    ]
+    var lines =
+      header + [
+        "",
+        "[Unit]",
+        container.isJob
+          ? "Description=Podman container job \(container.name) (rootless, user \(container.user))"
+          : "Description=Podman container \(container.name) (rootless, user \(container.user))",
+        "Documentation=man:podman-generate-systemd(1)",
+        "ConditionUser=\(container.user)",
+        "RequiresMountsFor=%t/containers",
+        "",
+        "[Service]",
+        "Environment=PODMAN_SYSTEMD_UNIT=%n",
+      ]
     if container.isJob {
       lines += [
         "Type=oneshot",
@@ -111,7 +114,8 @@ struct ContainerUnit {
       "TimeoutStopSec=70",
       "ExecStartPre=/bin/rm -f %t/%n.ctr-id",
       execStart([
-        "--cidfile=%t/%n.ctr-id", "--cgroups=no-conmon", "--rm", "--sdnotify=conmon", "-d", "--replace",
+        "--cidfile=%t/%n.ctr-id", "--cgroups=no-conmon", "--rm", "--sdnotify=conmon", "-d",
+        "--replace",
       ]),
       "ExecStop=\(Self.podman) stop --ignore --cidfile=%t/%n.ctr-id",
       "ExecStopPost=\(Self.podman) rm -f --ignore --cidfile=%t/%n.ctr-id",

@@ -11,4 +11,3 @@ enum PodmanPayload: Codable, Sendable {
   /// `podman pull IMAGE` as `user`.
   case pull(container: String, user: String, image: String)
 }
-

@@ -20,33 +20,44 @@ extension PodmanPlugin {
       guard let bytes = archives.bytes(of: archive.fingerprint) else {
         throw PodmanError(
           doing: "loading \(archive.path) for container '\(container)'",
-          reason: "this run did not read the archive (a plan saved elsewhere?); plan and apply in one run")
+          reason:
+            "this run did not read the archive (a plan saved elsewhere?); plan and apply in one run"
+        )
       }
       let session = try self.session(of: user, host: host)
-      let output = try session.check([ContainerUnit.podman, "load"], input: bytes, timeout: Self.commandTimeout)
+      let output = try session.check(
+        [ContainerUnit.podman, "load"], input: bytes, timeout: Self.commandTimeout)
       try verify(image, in: session, container: container, loaded: output)
-      ledger[change.address] = imageRecord(change, ledger: ledger, user: user, image: image, applied: archive.fingerprint)
+      ledger[change.address] = imageRecord(
+        change, ledger: ledger, user: user, image: image, applied: archive.fingerprint)
       return output.split(separator: "\n").last.map(String.init)
 
     case .pull(let container, let user, let image):
       let session = try self.session(of: user, host: host)
-      try session.check([ContainerUnit.podman, "pull", "--quiet", image], timeout: Self.commandTimeout)
+      try session.check(
+        [ContainerUnit.podman, "pull", "--quiet", image], timeout: Self.commandTimeout)
       try verify(image, in: session, container: container, loaded: "")
-      ledger[change.address] = imageRecord(change, ledger: ledger, user: user, image: image, applied: "pull \(image)")
+      ledger[change.address] = imageRecord(
+        change, ledger: ledger, user: user, image: image, applied: "pull \(image)")
       return nil
     }
   }
 
-  private func imageRecord(_ change: Change, ledger: Ledger, user: String, image: String, applied: String)
+  private func imageRecord(
+    _ change: Change, ledger: Ledger, user: String, image: String, applied: String
+  )
     -> Ledger.Entry
   {
     Ledger.Entry(
-      plugin: name, applied: applied, declared: applied, created: ledger[change.address]?.created ?? true,
+      plugin: name, applied: applied, declared: applied,
+      created: ledger[change.address]?.created ?? true,
       facts: ["user": user, "image": image])
   }
 
   /// Checks that the user's storage now has `image`.
-  private func verify(_ image: String, in session: UserSession, container: String, loaded: String) throws {
+  private func verify(_ image: String, in session: UserSession, container: String, loaded: String)
+    throws
+  {
     let exists = try session.run([ContainerUnit.podman, "image", "exists", image], timeout: 60)
     guard exists.status == 0 else {
       let names = loaded.split(separator: "\n").filter { $0.hasPrefix("Loaded image") }
@@ -61,10 +72,13 @@ extension PodmanPlugin {
   /// enabled, a moment later).
   private func session(of user: String, host: Host) throws -> UserSession {
     guard host.fs.root == "/" else {
-      throw PodmanError(doing: "running podman as \(user)", reason: "podman runs only on the host itself (--root /)")
+      throw PodmanError(
+        doing: "running podman as \(user)", reason: "podman runs only on the host itself (--root /)"
+      )
     }
     guard let entry = try AccountFiles(fs: host.fs).passwd().entry(named: user) else {
-      throw PodmanError(doing: "running podman as \(user)", reason: "there is no such user in /etc/passwd")
+      throw PodmanError(
+        doing: "running podman as \(user)", reason: "there is no such user in /etc/passwd")
     }
     let session = UserSession(entry)
     let runtime = HostPath(session.runtimeDirectory)!
@@ -72,7 +86,9 @@ extension PodmanPlugin {
     guard ready != nil else {
       throw PodmanError(
         doing: "running podman as \(user)",
-        reason: "\(runtime) did not appear within 30 s (does \(user) linger? loginctl user-status \(user))")
+        reason:
+          "\(runtime) did not appear within 30 s (does \(user) linger? loginctl user-status \(user))"
+      )
     }
     return session
   }

@@ -9,12 +9,14 @@ extension PodmanPlugin {
     desired.settings = decodeSettings(declarations, diagnostics: &diagnostics)
     var seen: [String: (position: SourcePosition, layer: String)] = [:]
     for (layer, node) in declarations.sections("containers") {
-      let section = MappingReader(node, what: "containers of \(layer.label)", diagnostics: &diagnostics)
+      let section = MappingReader(
+        node, what: "containers of \(layer.label)", diagnostics: &diagnostics)
       for (key, value) in section.entries {
         if let other = seen[key.value] {
           diagnostics.error(
             "container '\(key.value.debugEscaped)' is declared by both \(other.layer) and \(layer.label)",
-            at: key.position, code: "duplicate-resource", notes: ["also declared at \(other.position)"])
+            at: key.position, code: "duplicate-resource",
+            notes: ["also declared at \(other.position)"])
           continue
         }
         seen[key.value] = (key.position, layer.label)
@@ -30,7 +32,8 @@ extension PodmanPlugin {
     for container in desired.containers {
       contributions.accounts.append(
         AccountRequirement(
-          user: container.user, subordinateIDs: true, linger: true, origin: "container '\(container.name)'",
+          user: container.user, subordinateIDs: true, linger: true,
+          origin: "container '\(container.name)'",
           position: container.position))
       contributions.units += ContainerUnit(container).generatedUnits
     }
@@ -38,18 +41,23 @@ extension PodmanPlugin {
   }
 
   /// Reads `podman:` (host-wide settings); at most one layer may set each.
-  private func decodeSettings(_ declarations: HostDeclarations, diagnostics: inout Diagnostics) -> PodmanSettings {
-    var settings = PodmanSettings(runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
+  private func decodeSettings(_ declarations: HostDeclarations, diagnostics: inout Diagnostics)
+    -> PodmanSettings
+  {
+    var settings = PodmanSettings(
+      runtime: nil, keyring: nil, adoptConfiguration: false, position: nil)
     var declaredBy: String?
     for (layer, node) in declarations.sections("podman") {
-      var fields = MappingReader(node, what: "podman settings of \(layer.label)", diagnostics: &diagnostics)
+      var fields = MappingReader(
+        node, what: "podman settings of \(layer.label)", diagnostics: &diagnostics)
       let runtime = fields.string("runtime", diagnostics: &diagnostics)
       let keyring = fields.bool("keyring", diagnostics: &diagnostics)
       let adopt = fields.bool("adopt-containers-conf", diagnostics: &diagnostics)
       fields.finish(diagnostics: &diagnostics)
       if let declaredBy {
         diagnostics.error(
-          "podman settings are declared by both \(declaredBy) and \(layer.label)", at: node.position,
+          "podman settings are declared by both \(declaredBy) and \(layer.label)",
+          at: node.position,
           code: "duplicate-resource", notes: ["declare them once, in the host file"])
         continue
       }

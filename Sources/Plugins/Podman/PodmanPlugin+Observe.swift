@@ -7,19 +7,24 @@ extension PodmanPlugin {
     "newgidmap": "/usr/bin/newgidmap", "setpriv": UserSession.setpriv,
   ]
 
-  public func observe(_ desired: DesiredPodman, ledger: Ledger, host: Host) throws -> ObservedPodman {
+  public func observe(_ desired: DesiredPodman, ledger: Ledger, host: Host) throws -> ObservedPodman
+  {
     var observed = ObservedPodman()
     let fs = host.fs
     observed.live = host.isLive && fs.root == "/"
-    observed.configuration = try fs.read(Self.configurationPath).map { String(decoding: $0, as: UTF8.self) }
+    observed.configuration = try fs.read(Self.configurationPath).map {
+      String(decoding: $0, as: UTF8.self)
+    }
     guard !desired.containers.isEmpty else { return observed }
     for (name, path) in Self.programs {
       observed.programs[name] = try fs.status(HostPath(path)!)?.kind == .regular
     }
     if observed.live {
       observed.cgroupV2 = try fs.status(HostPath("/sys/fs/cgroup/cgroup.controllers")!) != nil
-      observed.cgroupHybrid = try fs.status(HostPath("/sys/fs/cgroup/unified/cgroup.controllers")!) != nil
-      observed.unprivilegedUsernsClone = try sysctl("/proc/sys/kernel/unprivileged_userns_clone", fs)
+      observed.cgroupHybrid =
+        try fs.status(HostPath("/sys/fs/cgroup/unified/cgroup.controllers")!) != nil
+      observed.unprivilegedUsernsClone = try sysctl(
+        "/proc/sys/kernel/unprivileged_userns_clone", fs)
       observed.maxUserNamespaces = try sysctl("/proc/sys/user/max_user_namespaces", fs)
     }
     let accounts = AccountFiles(fs: fs)
@@ -38,14 +43,17 @@ extension PodmanPlugin {
     for container in desired.containers {
       var facts = ObservedPodman.ContainerFacts()
       if let user = observed.users[container.user] {
-        let cidfile = HostPath("/run/user/\(user.uid)")!.child(container.serviceName.rawValue + ".ctr-id")
+        let cidfile = HostPath("/run/user/\(user.uid)")!.child(
+          container.serviceName.rawValue + ".ctr-id")
         if let bytes = try? fs.read(cidfile, limit: 4096) {
           let id = String(decoding: bytes, as: UTF8.self).filter { $0.isHexDigit }
           if !id.isEmpty { facts.runningID = id }
         }
       }
       for volume in container.volumes {
-        guard case .path(let path) = volume.source, let status = try fs.status(path) else { continue }
+        guard case .path(let path) = volume.source, let status = try fs.status(path) else {
+          continue
+        }
         facts.bindMounts[path.description] = .init(
           uid: status.uid, gid: status.gid, isDirectory: status.kind == .directory)
       }
@@ -65,7 +73,8 @@ extension PodmanPlugin {
     var result: [String: UInt32] = [:]
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
       let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-      guard fields.count == 3, let start = UInt32(fields[1]), result[String(fields[0])] == nil else { continue }
+      guard fields.count == 3, let start = UInt32(fields[1]), result[String(fields[0])] == nil
+      else { continue }
       result[String(fields[0])] = start
     }
     return result
@@ -73,7 +82,9 @@ extension PodmanPlugin {
 
   /// The images of a user's podman storage, read from containers/storage's `images.json`
   /// (overlay or vfs driver) under `~/.local/share/containers/storage`; nil when there is none.
-  static func storedImages(home: HostPath, fs: RootedFileSystem) throws -> [ObservedPodman.StoredImage]? {
+  static func storedImages(home: HostPath, fs: RootedFileSystem) throws -> [ObservedPodman
+    .StoredImage]?
+  {
     let storage = home.child(".local").child("share").child("containers").child("storage")
     var found: [ObservedPodman.StoredImage]?
     for driver in ["overlay-images", "vfs-images"] {
@@ -83,7 +94,8 @@ extension PodmanPlugin {
       var images = found ?? []
       for case .object(let item) in items {
         guard case .string(let id)? = item["id"] else { continue }
-        images.append(.init(id: id, names: strings(item["names"]), digests: strings(item["digests"])))
+        images.append(
+          .init(id: id, names: strings(item["names"]), digests: strings(item["digests"])))
       }
       found = images
     }
@@ -91,7 +103,9 @@ extension PodmanPlugin {
 
     func strings(_ value: JSONValue?) -> [String] {
       guard case .array(let values)? = value else { return [] }
-      return values.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+      return values.compactMap {
+        if case .string(let text) = $0 { return text } else { return nil }
+      }
     }
   }
 }

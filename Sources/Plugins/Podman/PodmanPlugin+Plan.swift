@@ -33,10 +33,13 @@ extension PodmanPlugin {
     for container in desired.containers {
       checkBindMounts(container, observed: observed, into: &result)
       if let id = observed.containers[container.name]?.runningID {
-        result.notes.append("\(container.name): running as container \(id.prefix(12)) (user \(container.user))")
+        result.notes.append(
+          "\(container.name): running as container \(id.prefix(12)) (user \(container.user))")
       }
       guard observed.live else { continue }
-      planImage(container, observed: observed, ledger: ledger, migration: migrations[container.user], into: &result)
+      planImage(
+        container, observed: observed, ledger: ledger, migration: migrations[container.user],
+        into: &result)
     }
     forgetImages(except: Set(desired.containers.map(\.imageAddress)), ledger: ledger, into: &result)
     return result
@@ -44,16 +47,23 @@ extension PodmanPlugin {
 
   /// Checks everything rootless podman needs before any change; errors on the running host,
   /// a note on an offline root (its kernel is not the one that will run the containers).
-  private func preflight(_ desired: DesiredPodman, observed: ObservedPodman, into result: inout PluginPlan) {
+  private func preflight(
+    _ desired: DesiredPodman, observed: ObservedPodman, into result: inout PluginPlan
+  ) {
     var problems: [(String, [String])] = []
-    let packages = ["podman": "podman", "crun": "crun", "newuidmap": "uidmap", "newgidmap": "uidmap", "setpriv": "util-linux"]
+    let packages = [
+      "podman": "podman", "crun": "crun", "newuidmap": "uidmap", "newgidmap": "uidmap",
+      "setpriv": "util-linux",
+    ]
     let missing = Self.programs.keys.sorted().filter { observed.programs[$0] == false }
     if !missing.isEmpty {
       let paths = missing.map { Self.programs[$0]! }
       let install = Set(missing.map { packages[$0]! }).sorted().joined(separator: " ")
       problems.append(
-        ("not installed, and rootless containers need \(missing.count == 1 ? "it" : "them"): "
-          + paths.joined(separator: ", "), ["apt-get install \(install)"]))
+        (
+          "not installed, and rootless containers need \(missing.count == 1 ? "it" : "them"): "
+            + paths.joined(separator: ", "), ["apt-get install \(install)"]
+        ))
     }
     if observed.cgroupV2 == false {
       if observed.cgroupHybrid == true {
@@ -62,29 +72,39 @@ extension PodmanPlugin {
           "podman preflight: the host mounts cgroups in the hybrid layout (v1 controllers, v2 only at "
             + "/sys/fs/cgroup/unified); rootless containers run, but without resource limits",
           at: desired.containers.first?.position, code: "podman-preflight",
-          notes: ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default) for cgroup v2"])
+          notes: [
+            "boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default) for cgroup v2"
+          ])
       } else {
         problems.append(
-          ("the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers is missing)",
-            ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default)"]))
+          (
+            "the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers is missing)",
+            ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default)"]
+          ))
       }
     }
     if observed.unprivilegedUsernsClone == "0" {
       problems.append(
-        ("unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0)",
-          ["sysctl -w kernel.unprivileged_userns_clone=1, and set it in /etc/sysctl.d/"]))
+        (
+          "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0)",
+          ["sysctl -w kernel.unprivileged_userns_clone=1, and set it in /etc/sysctl.d/"]
+        ))
     }
     if let maximum = observed.maxUserNamespaces, maximum == "0" {
       problems.append(
-        ("user namespaces are disabled (user.max_user_namespaces = 0)",
-          ["sysctl -w user.max_user_namespaces=15000, and set it in /etc/sysctl.d/"]))
+        (
+          "user namespaces are disabled (user.max_user_namespaces = 0)",
+          ["sysctl -w user.max_user_namespaces=15000, and set it in /etc/sysctl.d/"]
+        ))
     }
     for user in desired.users {
       guard let facts = observed.users[user] else { continue }
       if !facts.homeExists {
         problems.append(
-          ("\(user)'s home \(facts.home) does not exist; rootless podman keeps its storage there",
-            ["declare the user with a home under users: (e.g. home: /var/lib/\(user))"]))
+          (
+            "\(user)'s home \(facts.home) does not exist; rootless podman keeps its storage there",
+            ["declare the user with a home under users: (e.g. home: /var/lib/\(user))"]
+          ))
       }
       if facts.subuidStart != nil && !facts.hasSubgid {
         problems.append(("\(user) has subordinate UIDs but no subordinate GIDs in /etc/subgid", []))
@@ -93,7 +113,8 @@ extension PodmanPlugin {
     for (message, notes) in problems {
       if observed.live {
         result.diagnostics.error(
-          "podman preflight: " + message, at: desired.containers.first?.position, code: "podman-preflight",
+          "podman preflight: " + message, at: desired.containers.first?.position,
+          code: "podman-preflight",
           notes: notes)
       } else {
         result.limitations.append("podman preflight on the offline root: " + message)
@@ -103,7 +124,9 @@ extension PodmanPlugin {
 
   /// Reports writable bind mounts whose folder is not owned by the host ID the container's
   /// user maps to (the rootless bind-mount trap), and missing folders.
-  private func checkBindMounts(_ container: Container, observed: ObservedPodman, into result: inout PluginPlan) {
+  private func checkBindMounts(
+    _ container: Container, observed: ObservedPodman, into result: inout PluginPlan
+  ) {
     guard let user = observed.users[container.user] else { return }
     let inside = container.runAs ?? 0
     var expected: UInt32? = user.uid
@@ -113,7 +136,8 @@ extension PodmanPlugin {
       if inside != 0 && inside != user.uid { expected = nil }
     } else if inside != 0 {
       expected = user.subuidStart.map { $0 + inside - 1 }
-      how = "user \(inside) in the container is subordinate UID \(expected.map(String.init) ?? "?") on the host"
+      how =
+        "user \(inside) in the container is subordinate UID \(expected.map(String.init) ?? "?") on the host"
     }
     for volume in container.volumes where volume.isWritable {
       guard case .path(let path) = volume.source else { continue }
@@ -131,7 +155,9 @@ extension PodmanPlugin {
         "bind mount \(path) of container '\(container.name)' is owned by UID \(owner.uid), "
           + "but the container writes as UID \(expected) on the host; it will get 'permission denied'",
         at: volume.position, code: "bind-mount-owner",
-        notes: [how, "fix: chown \(expected) \(path) (or use U in its options to let podman chown it)"])
+        notes: [
+          how, "fix: chown \(expected) \(path) (or use U in its options to let podman chown it)",
+        ])
     }
   }
 
@@ -165,42 +191,55 @@ extension PodmanPlugin {
         result.diagnostics.error(
           "image \(container.image) of container '\(container.name)' is not in the storage of \(container.user), "
             + "and pull is never", at: container.position, code: "container-image",
-          notes: ["load it by hand (reconcile exec \(container.user) -- podman load -i FILE), or add image-archive:"])
+          notes: [
+            "load it by hand (reconcile exec \(container.user) -- podman load -i FILE), or add image-archive:"
+          ])
       }
       return
     }
     let cause: Change.Cause = entry == nil ? .new : (present ? .changed : .drift)
-    let dependsOn = [Address("user", container.user), Address("subids", container.user), Address("linger", container.user)]
+    let dependsOn =
+      [
+        Address("user", container.user), Address("subids", container.user),
+        Address("linger", container.user),
+      ]
       + (migration.map { [$0] } ?? [])
     if let archive = container.archive {
       result.changes.append(
         Change(
           address: address, action: entry == nil ? .create : .update, cause: cause, plugin: name,
-          summary: "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of \(container.user) "
+          summary:
+            "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of \(container.user) "
             + "for \(container.image)",
           diff: ["+\(container.image) from \(archive.fingerprint)"], dependsOn: dependsOn,
           payload: PodmanPayload.load(
-            container: container.name, user: container.user, image: container.image, archive: archive)))
+            container: container.name, user: container.user, image: container.image,
+            archive: archive)))
     } else {
       result.changes.append(
         Change(
           address: address, action: .create, cause: cause, plugin: name,
           summary: "pull \(container.image) as \(container.user)", diff: ["+\(container.image)"],
           dependsOn: dependsOn,
-          payload: PodmanPayload.pull(container: container.name, user: container.user, image: container.image)))
+          payload: PodmanPayload.pull(
+            container: container.name, user: container.user, image: container.image)))
     }
   }
 
   /// Forgets the images of containers that left the repository; the images themselves stay.
-  private func forgetImages(except wanted: Set<Address>, ledger: Ledger, into result: inout PluginPlan) {
-    for address in ledger.addresses(of: name) where address.kind == "image" && !wanted.contains(address) {
+  private func forgetImages(
+    except wanted: Set<Address>, ledger: Ledger, into result: inout PluginPlan
+  ) {
+    for address in ledger.addresses(of: name)
+    where address.kind == "image" && !wanted.contains(address) {
       result.ledgerUpdates[address] = .some(nil)
     }
   }
 
   /// Owns containers.conf only when reconcile created it or the declaration adopts it.
   private func planConfiguration(
-    _ settings: PodmanSettings, observed: ObservedPodman, ledger: Ledger, into result: inout PluginPlan
+    _ settings: PodmanSettings, observed: ObservedPodman, ledger: Ledger,
+    into result: inout PluginPlan
   ) {
     let address = Self.configurationAddress
     let entry = ledger[address]
@@ -215,10 +254,14 @@ extension PodmanPlugin {
       result.diagnostics.error(
         "\(Self.configurationPath) exists and reconcile did not create it; it will not replace it",
         at: settings.position, code: "host-conflict",
-        notes: ["add adopt-containers-conf: true under podman: to let reconcile own it (its content is replaced)"])
+        notes: [
+          "add adopt-containers-conf: true under podman: to let reconcile own it (its content is replaced)"
+        ])
       return
     }
-    guard let cause = ChangeClassifier.cause(declared: fingerprint, desired: fingerprint, observed: seen, entry: entry)
+    guard
+      let cause = ChangeClassifier.cause(
+        declared: fingerprint, desired: fingerprint, observed: seen, entry: entry)
     else {
       let record = Ledger.Entry(
         plugin: name, applied: fingerprint, declared: fingerprint, created: entry?.created ?? false)
@@ -230,7 +273,8 @@ extension PodmanPlugin {
         address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
         summary: "set podman's OCI runtime to \(runtime) in \(Self.configurationPath)",
         diff: TextDiff.lines(from: observed.configuration, to: text),
-        payload: PodmanPayload.configuration(contents: text, created: entry?.created ?? (seen == nil))))
+        payload: PodmanPayload.configuration(
+          contents: text, created: entry?.created ?? (seen == nil))))
   }
 
   /// containers.conf as reconcile writes it.
