@@ -196,3 +196,28 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: repo.root + "/var/lib/matrix"))
   }
 }
+
+/// Container units get hardening like any other service, keeping what rootless podman needs.
+@Suite struct ContainerHardeningTests {
+  @Test("A hardening profile on a container unit becomes a user drop-in without what podman needs")
+  func hardenedContainer() throws {
+    let repo = try PodmanRepository(
+      role: """
+        containers:
+          bot: { user: matrix, image: localhost/bot:1 }
+        hardening:
+          units:
+            container-bot.service: { profile: strict }
+
+        """)
+    let result = try repo.harness.apply()
+    #expect(result.report.succeeded, "\(result.report.failed)")
+    let dropIn = try repo.read(
+      "/etc/systemd/user/container-bot.service.d/50-reconcile-hardening.conf")
+    #expect(dropIn.contains("ProtectSystem=strict"))
+    for forbidden in ["PrivateNetwork=yes", "PrivateUsers=yes", "NoNewPrivileges=yes"] {
+      #expect(!dropIn.contains(forbidden), "\(forbidden) in\n\(dropIn)")
+    }
+    #expect(!dropIn.contains("RestrictNamespaces=yes"))
+  }
+}
