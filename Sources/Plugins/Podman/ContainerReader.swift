@@ -67,12 +67,14 @@ struct ContainerReader {
         pull = value
         if archive != nil && value != .never {
           diagnostics.error(
-            "container '\(name)' loads its image from image-archive; pull must be never (or left out)",
+            "container '\(name)' loads its image from image-archive; pull must be never (or "
+              + "left out)",
             at: text.position, code: "container-pull")
         }
       } else {
         diagnostics.error(
-          "pull of container '\(name)' is '\(text.value.debugEscaped)'; use missing, always or never",
+          "pull of container '\(name)' is '\(text.value.debugEscaped)'; use missing, always or "
+            + "never",
           at: text.position, code: "container-pull")
       }
     }
@@ -140,7 +142,8 @@ struct ContainerReader {
       parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && HostPath.isValidComponent($0) })
     else {
       diagnostics.error(
-        "image-archive '\(path.value.debugEscaped)' must be a path inside the layer's folder (e.g. files/bot.tar)",
+        "image-archive '\(path.value.debugEscaped)' must be a path inside the layer's folder "
+          + "(e.g. files/bot.tar)",
         at: path.position, code: "container-archive")
       return nil
     }
@@ -181,20 +184,23 @@ struct ContainerReader {
         && name.value.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
       if !valid {
         diagnostics.error(
-          "environment variable name '\(name.value.debugEscaped)' of container '\(key.value)' is invalid "
+          "environment variable name '\(name.value.debugEscaped)' of container '\(key.value)' "
+            + "is invalid "
             + "(letters, digits and _, not starting with a digit)", at: name.position,
           code: "container-environment")
         continue
       }
       guard let text = value.scalar else {
         diagnostics.error(
-          "environment variable \(name.value) of container '\(key.value)' must be text, found \(value.kindDescription)",
+          "environment variable \(name.value) of container '\(key.value)' must be text, found "
+            + "\(value.kindDescription)",
           at: value.position, code: "type")
         continue
       }
       if Self.hasControlCharacter(text) {
         diagnostics.error(
-          "environment variable \(name.value) of container '\(key.value)' holds a line break or control character",
+          "environment variable \(name.value) of container '\(key.value)' holds a line break or "
+            + "control character",
           at: value.position, code: "container-text")
         continue
       }
@@ -228,7 +234,8 @@ struct ContainerReader {
           volumeSource = .path(path)
         } else {
           diagnostics.error(
-            "volume source '\(source.value.debugEscaped)' must be an absolute host path without '..', ':' or ','",
+            "volume source '\(source.value.debugEscaped)' must be an absolute host path without "
+              + "'..', ':' or ','",
             at: source.position, code: "container-volume")
         }
       case (nil, let named?):
@@ -239,12 +246,14 @@ struct ContainerReader {
         }
       default:
         diagnostics.error(
-          "a volume of container '\(key.value)' needs either source (a host path) or volume (a named volume)",
+          "a volume of container '\(key.value)' needs either source (a host path) or volume (a "
+            + "named volume)",
           at: item.position, code: "container-volume")
       }
       if let target, Self.absolutePath(target.value) == nil {
         diagnostics.error(
-          "volume target '\(target.value.debugEscaped)' must be an absolute path without '..', ':' or ','",
+          "volume target '\(target.value.debugEscaped)' must be an absolute path without '..', "
+            + "':' or ','",
           at: target.position, code: "container-volume")
         continue
       }
@@ -289,7 +298,8 @@ struct ContainerReader {
         if valid { return .slirp4netns(options: options.map(String.init)) }
       }
       diagnostics.error(
-        "network of container '\(key.value)' is '\(text.value.debugEscaped)'; use host, none, slirp4netns or "
+        "network of container '\(key.value)' is '\(text.value.debugEscaped)'; use host, none, "
+          + "slirp4netns or "
           + "slirp4netns:OPTION=VALUE,... (e.g. slirp4netns:allow_host_loopback=true)",
         at: text.position, code: "container-network")
       return nil
@@ -305,7 +315,8 @@ struct ContainerReader {
         diagnostics.error(problem, at: port.position, code: "container-port")
       } else if network == .host || network == Container.Network.none {
         diagnostics.error(
-          "container '\(key.value)' publishes port \(port.value) but uses network \(network!.argument), "
+          "container '\(key.value)' publishes port \(port.value) but uses network "
+            + "\(network!.argument), "
             + "which publishes nothing", at: port.position, code: "container-port")
       }
     }
@@ -343,7 +354,8 @@ struct ContainerReader {
         for text in values {
           if Self.hasControlCharacter(text.value) || text.value.hasSuffix("\\") {
             diagnostics.error(
-              "\(name.value) of container '\(key.value)' holds a line break, control character or trailing backslash",
+              "\(name.value) of container '\(key.value)' holds a line break, control character "
+                + "or trailing backslash",
               at: text.position, code: "container-timer")
             continue
           }
@@ -369,7 +381,8 @@ struct ContainerReader {
       && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
     return valid
       ? nil
-      : "\(what) '\(name.debugEscaped)' is invalid: use 1 to 64 of letters, digits, '_', '.' and '-', "
+      : "\(what) '\(name.debugEscaped)' is invalid: use 1 to 64 of letters, digits, '_', '.' "
+        + "and '-', "
         + "starting with a letter or digit"
   }
 
@@ -388,7 +401,8 @@ struct ContainerReader {
       image.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
     guard qualified else {
       return
-        "image '\(image)' is not fully qualified; name its registry (e.g. docker.io/library/\(image)): "
+        "image '\(image)' is not fully qualified; name its registry (e.g. "
+          + "docker.io/library/\(image)): "
         + "short names depend on registries.conf"
     }
     return nil
@@ -426,7 +440,8 @@ struct ContainerReader {
     }
     guard (1...2).contains(parts.count), parts.allSatisfy(isPort) else {
       return
-        "port '\(text.debugEscaped)' must be [IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL] with ports 1-65535"
+        "port '\(text.debugEscaped)' must be [IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL] with "
+          + "ports 1-65535"
     }
     if let address, !address.isEmpty,
       !address.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "." || $0 == ":") })

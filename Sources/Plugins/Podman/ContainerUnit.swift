@@ -71,7 +71,8 @@ struct ContainerUnit {
     var lines = [
       "# \(container.serviceName.rawValue)",
       "# Made by reconcile from the container declaration '\(container.name)': the unit",
-      "# `podman generate systemd --new` gives (podman 4.3), for the user manager of \(container.user) only.",
+      "# `podman generate systemd --new` gives (podman 4.3), for the user manager of "
+        + "\(container.user) only.",
       "# Change the declaration, not this file.",
     ]
     if let archive = container.archive {
@@ -132,7 +133,8 @@ struct ContainerUnit {
   var timerText: String {
     var lines = [
       "# \(container.timerName.rawValue)",
-      "# Made by reconcile: runs the podman container job '\(container.name)' as \(container.user).",
+      "# Made by reconcile: runs the podman container job '\(container.name)' as "
+        + "\(container.user).",
       "",
       "[Unit]",
       "Description=Run the podman container job \(container.name)",

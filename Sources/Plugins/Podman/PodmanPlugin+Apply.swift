@@ -87,7 +87,8 @@ extension PodmanPlugin {
       throw PodmanError(
         doing: "running podman as \(user)",
         reason:
-          "\(runtime) did not appear within 30 s (does \(user) linger? loginctl user-status \(user))"
+          "\(runtime) did not appear within 30 s (does \(user) linger? loginctl user-status "
+            + "\(user))"
       )
     }
     return session

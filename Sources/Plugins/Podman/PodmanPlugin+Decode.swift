@@ -14,7 +14,8 @@ extension PodmanPlugin {
       for (key, value) in section.entries {
         if let other = seen[key.value] {
           diagnostics.error(
-            "container '\(key.value.debugEscaped)' is declared by both \(other.layer) and \(layer.label)",
+            "container '\(key.value.debugEscaped)' is declared by both \(other.layer) and "
+              + "\(layer.label)",
             at: key.position, code: "duplicate-resource",
             notes: ["also declared at \(other.position)"])
           continue
@@ -67,7 +68,8 @@ extension PodmanPlugin {
           settings.runtime = runtime.value
         } else {
           diagnostics.error(
-            "runtime '\(runtime.value.debugEscaped)' is not an OCI runtime podman knows here; use crun (or runc)",
+            "runtime '\(runtime.value.debugEscaped)' is not an OCI runtime podman knows here; "
+              + "use crun (or runc)",
             at: runtime.position, code: "podman-runtime")
         }
       }
@@ -75,7 +77,8 @@ extension PodmanPlugin {
       settings.adoptConfiguration = adopt?.value ?? false
       if keyring != nil && runtime == nil {
         diagnostics.error(
-          "podman settings of \(layer.label) set keyring but no runtime; containers.conf is written with both",
+          "podman settings of \(layer.label) set keyring but no runtime; containers.conf is "
+            + "written with both",
           at: node.position, code: "podman-runtime", notes: ["add runtime: crun"])
       }
       settings.position = node.position

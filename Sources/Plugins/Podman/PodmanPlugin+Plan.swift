@@ -13,7 +13,8 @@ extension PodmanPlugin {
     preflight(desired, observed: observed, into: &result)
     if !observed.live {
       result.limitations.append(
-        "podman: images are loaded or pulled, and `podman system migrate` runs, only on the running host "
+        "podman: images are loaded or pulled, and `podman system migrate` runs, only on the "
+          + "running host "
           + "(not on an offline root)")
     }
     var migrations: [String: Address] = [:]
@@ -69,7 +70,8 @@ extension PodmanPlugin {
       if observed.cgroupHybrid == true {
         // Rootless podman runs on the hybrid layout (cgroupfs, no resource limits): say so.
         result.diagnostics.warning(
-          "podman preflight: the host mounts cgroups in the hybrid layout (v1 controllers, v2 only at "
+          "podman preflight: the host mounts cgroups in the hybrid layout (v1 controllers, v2 "
+            + "only at "
             + "/sys/fs/cgroup/unified); rootless containers run, but without resource limits",
           at: desired.containers.first?.position, code: "podman-preflight",
           notes: [
@@ -78,7 +80,8 @@ extension PodmanPlugin {
       } else {
         problems.append(
           (
-            "the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers is missing)",
+            "the unified cgroup v2 hierarchy is not mounted (/sys/fs/cgroup/cgroup.controllers "
+              + "is missing)",
             ["boot with systemd.unified_cgroup_hierarchy=1 (Debian 12's default)"]
           ))
       }
@@ -137,14 +140,16 @@ extension PodmanPlugin {
     } else if inside != 0 {
       expected = user.subuidStart.map { $0 + inside - 1 }
       how =
-        "user \(inside) in the container is subordinate UID \(expected.map(String.init) ?? "?") on the host"
+        "user \(inside) in the container is subordinate UID \(expected.map(String.init) ?? "?") "
+          + "on the host"
     }
     for volume in container.volumes where volume.isWritable {
       guard case .path(let path) = volume.source else { continue }
       guard let owner = observed.containers[container.name]?.bindMounts[path.description] else {
         if observed.live {
           result.diagnostics.warning(
-            "bind mount \(path) of container '\(container.name)' does not exist; podman refuses to start without it",
+            "bind mount \(path) of container '\(container.name)' does not exist; podman refuses "
+              + "to start without it",
             at: volume.position, code: "bind-mount-missing",
             notes: expected.map { ["create it owned by UID \($0): \(how)"] } ?? [])
         }
@@ -153,7 +158,8 @@ extension PodmanPlugin {
       guard let expected, owner.uid != expected else { continue }
       result.diagnostics.warning(
         "bind mount \(path) of container '\(container.name)' is owned by UID \(owner.uid), "
-          + "but the container writes as UID \(expected) on the host; it will get 'permission denied'",
+          + "but the container writes as UID \(expected) on the host; it will get 'permission "
+            + "denied'",
         at: volume.position, code: "bind-mount-owner",
         notes: [
           how, "fix: chown \(expected) \(path) (or use U in its options to let podman chown it)",
@@ -189,10 +195,12 @@ extension PodmanPlugin {
     if container.archive == nil && container.pull == .never {
       if !present {
         result.diagnostics.error(
-          "image \(container.image) of container '\(container.name)' is not in the storage of \(container.user), "
+          "image \(container.image) of container '\(container.name)' is not in the storage of "
+            + "\(container.user), "
             + "and pull is never", at: container.position, code: "container-image",
           notes: [
-            "load it by hand (reconcile exec \(container.user) -- podman load -i FILE), or add image-archive:"
+            "load it by hand (reconcile exec \(container.user) -- podman load -i FILE), or add "
+              + "image-archive:"
           ])
       }
       return
@@ -209,7 +217,8 @@ extension PodmanPlugin {
         Change(
           address: address, action: entry == nil ? .create : .update, cause: cause, plugin: name,
           summary:
-            "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of \(container.user) "
+            "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of "
+              + "\(container.user) "
             + "for \(container.image)",
           diff: ["+\(container.image) from \(archive.fingerprint)"], dependsOn: dependsOn,
           payload: PodmanPayload.load(
@@ -255,7 +264,8 @@ extension PodmanPlugin {
         "\(Self.configurationPath) exists and reconcile did not create it; it will not replace it",
         at: settings.position, code: "host-conflict",
         notes: [
-          "add adopt-containers-conf: true under podman: to let reconcile own it (its content is replaced)"
+          "add adopt-containers-conf: true under podman: to let reconcile own it (its content "
+            + "is replaced)"
         ])
       return
     }
