@@ -56,6 +56,9 @@ let package = Package(
       exclude: ["HostileCorpus", "Golden"]),
     .testTarget(
       name: "EmailTests", dependencies: ["Email", "Units", "Hardening", "Core", "TestSupport"], exclude: readme),
+    .testTarget(
+      name: "PodmanTests",
+      dependencies: ["Podman", "Users", "Subids", "Linger", "Units", "Hardening", "Core", "TestSupport"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),

@@ -2,6 +2,7 @@ import Core
 import Email
 import Hardening
 import Linger
+import Podman
 import Schedule
 import Subids
 import Units
@@ -20,6 +21,7 @@ enum PluginList {
   /// rules, not by the repository's policy) and before email (which watches it).
   static func all(schedule: Schedule?) -> [any Plugin] {
     [
+    PodmanPlugin(),
     HardeningPlugin(),
     SchedulePlugin(schedule: schedule),
     // After every producer of units and drop-ins (it watches them all, reconcile's own

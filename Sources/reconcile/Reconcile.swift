@@ -20,12 +20,14 @@ struct Reconcile: ParsableCommand {
         reconcile drift --since 7d                          what changed behind our back
         reconcile review --base origin/main --head HEAD     what a pull request will do
         reconcile snapshot --output host.json               save what this host looks like
+        reconcile exec matrix -- podman ps                  run a command as a managed user
 
       \(ExitCodes.help)
       """,
     subcommands: [
       PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self,
       ReviewCommand.self, SnapshotCommand.self, InstallCommand.self, UninstallCommand.self,
+      ExecCommand.self,
     ]
   )
 

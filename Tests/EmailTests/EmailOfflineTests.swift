@@ -182,7 +182,7 @@ import Units
       atPath: scratch.join("root"), withIntermediateDirectories: true)
     let harness = EngineHarness(
       plugins: [HardeningPlugin(), EmailPlugin(), UnitsPlugin()],
-      otherSections: ["users", "groups"],
+      otherSections: ["users", "groups", "containers", "podman"],
       repository: exampleRepository, host: "gemini", root: scratch.join("root"))
     let first = try harness.apply()
     #expect(first.report.succeeded, "\(first.report.failed)")

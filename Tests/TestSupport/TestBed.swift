@@ -88,6 +88,15 @@ public final class TestBed: Sendable {
     return output.stdout
   }
 
+  /// Shuts the bed's system down and boots the same root again, keeping every change made
+  /// inside (what a reboot of a real machine keeps: files; not /run, nor running processes).
+  public func reboot() async throws {
+    let output = try await Self.runScript(["reboot", name])
+    guard output.succeeded else {
+      throw TestBedError(doing: "rebooting \(name)", output: output)
+    }
+  }
+
   /// Shuts the bed down, waits for systemd-nspawn to exit (killing it after a timeout) and
   /// removes the bed's directory. Safe to call more than once.
   public func poweroff() async throws {

@@ -23,7 +23,8 @@ import Units
   /// drop-ins the units plugin installs).
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups", "email"], repository: repository,
+      plugins: [HardeningPlugin(), UnitsPlugin()], otherSections: ["users", "groups", "email", "containers", "podman"],
+      repository: repository,
       host: "gemini", root: root)
   }
 

@@ -26,7 +26,8 @@ struct AccountsPluginTests {
 
   var harness: EngineHarness {
     EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()], otherSections: ["hardening", "email"],
+      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
+      otherSections: ["hardening", "email", "containers", "podman"],
       repository: repository, host: "gemini",
       root: root)
   }

@@ -39,7 +39,7 @@ struct ContributedAccountTests {
     try DebianRoot.seed(scratch.join("root"))
     let harness = EngineHarness(
       plugins: [ContainerStandIn(), UsersPlugin(), SubidsPlugin(), LingerPlugin()],
-      otherSections: ["units", "hardening", "email"],
+      otherSections: ["units", "hardening", "email", "containers", "podman"],
       repository: scratch.join("repo"), host: "gemini", root: scratch.join("root"))
     let result = try harness.apply()
     #expect(result.report.succeeded, "\(result.report.failed)")

@@ -34,10 +34,13 @@ public struct GeneratedUnit: Sendable {
   public var origin: String
   /// The declaration it comes from.
   public var position: SourcePosition?
+  /// Changes of other plugins that must be applied before the unit is started or restarted
+  /// (a container's image load before its service restarts).
+  public var startAfter: [Address]
 
   public init(
     scope: UnitScope = .system, name: UnitName, contents: [UInt8], enable: Bool, user: String? = nil,
-    origin: String, position: SourcePosition? = nil
+    origin: String, position: SourcePosition? = nil, startAfter: [Address] = []
   ) {
     self.scope = scope
     self.name = name
@@ -46,6 +49,7 @@ public struct GeneratedUnit: Sendable {
     self.user = user
     self.origin = origin
     self.position = position
+    self.startAfter = startAfter
   }
 }
 

@@ -43,6 +43,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
     self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
   }
 
+  /// Parses JSON text (a file some program keeps, read for observation).
+  public init(parsing bytes: [UInt8]) throws {
+    self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+  }
+
   /// Converts back to a Decodable type.
   public func decode<T: Decodable>(as type: T.Type) throws -> T {
     try JSONDecoder().decode(type, from: JSONEncoder().encode(self))

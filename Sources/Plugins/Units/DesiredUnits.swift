@@ -13,6 +13,8 @@ public struct DesiredUnits: Sendable {
     public var contents: [UInt8]
     /// Where it comes from: a repository path or a plugin.
     public var origin: String
+    /// For a user unit made for one user (`ConditionUser=`): the user whose manager runs it.
+    public var user: String? = nil
 
     /// The path on the host.
     public var path: HostPath {
@@ -44,6 +46,10 @@ public struct DesiredUnits: Sendable {
     public var position: SourcePosition?
     /// The unit's file-system conditions, when reconcile can check them all.
     var conditions: [UnitCondition]? = []
+    /// For a user unit: the user whose manager runs it (and is reloaded and asked to start it).
+    public var user: String? = nil
+    /// Changes of other plugins that must come before a start or restart.
+    public var startAfter: [Address] = []
 
     /// `enablement:NAME` (with `user/` for user units).
     public var address: Address {

@@ -20,4 +20,6 @@ public struct ObservedUnits: Sendable, Codable {
   public var live = false
   /// Units not to start because one of their file-system conditions does not hold, with it.
   public var unmetConditions: [UnitName: String] = [:]
+  /// Runtime states of user units, by user, for the users whose manager answered.
+  public var userRuntime: [String: [UnitName: UnitRuntimeState]] = [:]
 }

@@ -2,14 +2,19 @@ import Core
 
 /// How the units plugin applies each kind of change; carried in `Change.payload`.
 enum UnitPayload: Codable, Sendable {
-  /// Write (contents) or remove (nil) a unit file or drop-in.
-  case file(path: HostPath, contents: String?)
+  /// Write (contents) or remove (nil) a unit file or drop-in; `user` for a user unit made for
+  /// one user (recorded in the ledger, so its removal reaches that user's manager).
+  case file(path: HostPath, contents: String?, user: String? = nil)
   /// Create `add` links and remove `remove` links (offline), or enable/disable (live).
   case enablement(scope: UnitScope, unit: UnitName, add: [InstallSection.Link], remove: [InstallSection.Link], enable: Bool)
   /// `daemon-reload` of the system manager.
   case reload
   /// Start, restart or stop a unit and wait for it.
   case activation(unit: UnitName, operation: Operation)
+  /// `daemon-reload` of one user's manager (`user@UID.service`).
+  case userReload(user: String)
+  /// Start, restart or stop a unit in one user's manager and wait for it.
+  case userActivation(user: String, unit: UnitName, operation: Operation)
 
   enum Operation: String, Codable, Sendable { case start, restart, stop }
 }

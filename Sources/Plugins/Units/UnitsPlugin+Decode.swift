@@ -23,7 +23,9 @@ extension UnitsPlugin {
         continue
       }
       desired.files.append(
-        .init(scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents, origin: generated.origin))
+        .init(
+          scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents,
+          origin: generated.origin, user: generated.scope == .user ? generated.user : nil))
       let parsed = (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get()) ?? UnitFile()
       if generated.scope == .system { merged[generated.name] = (.system, parsed) }
       if generated.enable { enabledByPlugins.append((generated, InstallSection(parsed))) }
@@ -39,8 +41,12 @@ extension UnitsPlugin {
           code: "duplicate-resource")
         continue
       }
+      let owner = dropIn.scope == .user
+        ? contributions.units.first { $0.scope == .user && $0.name == dropIn.unit }?.user : nil
       desired.files.append(
-        .init(scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.origin))
+        .init(
+          scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents,
+          origin: dropIn.origin, user: owner))
       if dropIn.scope == .system, let unit = merged[dropIn.unit] {
         let parsed = (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
         merged[dropIn.unit] = (.system, UnitFile.merged(unit.unit, dropIns: [parsed]))
@@ -48,9 +54,13 @@ extension UnitsPlugin {
     }
     desired.activations = decodeActivations(declarations, merged: merged, diagnostics: &diagnostics)
     for (generated, install) in enabledByPlugins {
+      // A user unit made for one user is started in that user's manager; one for every user
+      // (no `user`) only enabled.
+      let user = generated.scope == .user ? generated.user : nil
       desired.activations.append(
-        .init(scope: generated.scope, unit: generated.name, enable: true, start: generated.scope == .system,
-          install: install, position: generated.position))
+        .init(scope: generated.scope, unit: generated.name, enable: true,
+          start: generated.scope == .system || user != nil,
+          install: install, position: generated.position, user: user, startAfter: generated.startAfter))
     }
     desired.files.sort { ($0.scope, $0.path) < ($1.scope, $1.path) }
     return desired

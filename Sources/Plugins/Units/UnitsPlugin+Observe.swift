@@ -37,8 +37,38 @@ extension UnitsPlugin {
           observed.unmetConditions[activation.unit] = unmet.description
         }
       }
+      observed.userRuntime = try observeUserManagers(desired, ledger: ledger, host: host)
     }
     return observed
+  }
+
+  /// The states of user units in the managers of their users: those declared for one user,
+  /// and those reconcile installed for one (to stop them when they go). A user that does not
+  /// exist yet, or whose manager is not running, is left out: its units are started after it
+  /// comes up.
+  private func observeUserManagers(_ desired: DesiredUnits, ledger: Ledger, host: Host) throws
+    -> [String: [UnitName: UnitRuntimeState]]
+  {
+    var byUser: [String: Set<UnitName>] = [:]
+    for activation in desired.activations where activation.scope == .user {
+      if let user = activation.user { byUser[user, default: []].insert(activation.unit) }
+    }
+    for address in ledger.addresses(of: name) where address.kind == "unit" {
+      guard let user = ledger[address]?.facts["user"],
+        let unit = UnitName(String(address.name.split(separator: "/").last ?? ""))
+      else { continue }
+      byUser[user, default: []].insert(unit)
+    }
+    guard !byUser.isEmpty else { return [:] }
+    let passwd = try AccountFiles(fs: host.fs).passwd()
+    var result: [String: [UnitName: UnitRuntimeState]] = [:]
+    for (user, units) in byUser {
+      guard let uid = passwd.entry(named: user)?.uid, let manager = host.userManager(uid) else {
+        continue
+      }
+      result[user] = try manager.states(of: units.sorted())
+    }
+    return result
   }
 
   /// The links an enablement ledger entry says reconcile created.

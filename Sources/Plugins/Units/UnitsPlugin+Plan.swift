@@ -4,7 +4,12 @@ extension UnitsPlugin {
   public func plan(_ desired: DesiredUnits, observed: ObservedUnits, ledger: Ledger, host: HostFacts) -> PluginPlan {
     var result = PluginPlan()
     var changedUnits = Set<UnitName>()
-    var fileChanges: [Address] = []
+    // Changes of system unit files: only these need the system manager's reload (a user
+    // unit's reaches its user's manager below).
+    var systemFileChanges: [Address] = []
+    // User units made for one user: which changed, by user, and the file changes of each user.
+    var changedUserUnits: [String: Set<UnitName>] = [:]
+    var userFileChanges: [String: [Address]] = [:]
     let desiredAddresses = Set(desired.files.map(\.address) + desired.activations.map(\.address))
 
     // Unit files and drop-ins.
@@ -16,8 +21,9 @@ extension UnitsPlugin {
         let cause = ChangeClassifier.cause(
           declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
       else {
-        if entry?.applied != fingerprint || entry?.declared != fingerprint {
-          result.ledgerUpdates[file.address] = fileEntry(file.path, fingerprint, created: entry?.created ?? false)
+        if entry?.applied != fingerprint || entry?.declared != fingerprint || entry?.facts["user"] != file.user {
+          result.ledgerUpdates[file.address] = fileEntry(
+            file.path, fingerprint, created: entry?.created ?? false, user: file.user)
         }
         continue
       }
@@ -34,13 +40,20 @@ extension UnitsPlugin {
           address: file.address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
           summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
           diff: TextDiff.lines(from: seen?.text, to: text), dependsOn: [],
-          payload: UnitPayload.file(path: file.path, contents: text)))
-      fileChanges.append(file.address)
-      if file.scope == .system { changedUnits.insert(file.unit) }
+          payload: UnitPayload.file(path: file.path, contents: text, user: file.user)))
+      if file.scope == .system {
+        changedUnits.insert(file.unit)
+        systemFileChanges.append(file.address)
+      }
+      if file.scope == .user, let user = file.user {
+        changedUserUnits[user, default: []].insert(file.unit)
+        userFileChanges[user, default: []].append(file.address)
+      }
     }
 
     // Files reconcile installed that left the repository.
     var removedUnits = Set<UnitName>()
+    var removedUserUnits: [String: Set<UnitName>] = [:]
     for address in ledger.addresses(of: name) where address.kind == "unit" || address.kind == "drop-in" {
       guard !desiredAddresses.contains(address), let entry = ledger[address] else { continue }
       guard entry.created, let path = entry.facts["path"].flatMap(HostPath.init) else {
@@ -54,26 +67,51 @@ extension UnitsPlugin {
       let unitName = String(address.name.split(separator: "/").first { UnitName(String($0)) != nil } ?? "")
       // Disabling and stopping depend on the file, so (deletions reversing their edges) they
       // happen before the file goes.
-      if address.kind == "unit", let unit = UnitName(unitName) { removedUnits.insert(unit) }
+      let user = entry.facts["user"]
+      if address.kind == "unit", let unit = UnitName(unitName) {
+        if let user {
+          removedUserUnits[user, default: []].insert(unit)
+        } else {
+          removedUnits.insert(unit)
+        }
+      }
+      if let user { userFileChanges[user, default: []].append(address) }
       result.changes.append(
         Change(
           address: address, action: .delete, cause: .prune, plugin: name,
           summary: "remove \(path) (created by reconcile, no longer in the repository)",
-          diff: TextDiff.lines(from: seen.text, to: nil), payload: UnitPayload.file(path: path, contents: nil)))
-      fileChanges.append(address)
-      if let unit = UnitName(unitName) { changedUnits.insert(unit) }
+          diff: TextDiff.lines(from: seen.text, to: nil),
+          payload: UnitPayload.file(path: path, contents: nil, user: user)))
+      if !address.name.hasPrefix("user/") { systemFileChanges.append(address) }
+      if let unit = UnitName(unitName), user == nil { changedUnits.insert(unit) }
     }
 
     // A running systemd re-reads unit files once, after every file change.
     let reload = Address("systemd", "daemon-reload")
-    if observed.live && !fileChanges.isEmpty {
+    if observed.live && !systemFileChanges.isEmpty {
       result.changes.append(
         Change(
           address: reload, action: .update, cause: .consequence, plugin: name,
-          summary: "reload systemd (\(fileChanges.count) unit file\(fileChanges.count == 1 ? "" : "s") changed)",
-          dependsOn: fileChanges, payload: UnitPayload.reload))
+          summary: "reload systemd (\(systemFileChanges.count) unit file\(systemFileChanges.count == 1 ? "" : "s") changed)",
+          dependsOn: systemFileChanges, payload: UnitPayload.reload))
     }
-    let afterFiles = observed.live && !fileChanges.isEmpty ? [reload] : []
+    let afterFiles = observed.live && !systemFileChanges.isEmpty ? [reload] : []
+
+    // Each user manager whose units changed re-reads its unit files once, after the user
+    // exists and lingers (so that its manager runs).
+    var userReloads: [String: Address] = [:]
+    if observed.live {
+      for (user, changes) in userFileChanges.sorted(by: { $0.key < $1.key }) {
+        let address = Address("user-daemon-reload", user)
+        userReloads[user] = address
+        result.changes.append(
+          Change(
+            address: address, action: .update, cause: .consequence, plugin: name,
+            summary: "reload the systemd manager of \(user) (\(changes.count) user unit file\(changes.count == 1 ? "" : "s") changed)",
+            dependsOn: changes + [Address("user", user), Address("linger", user)],
+            payload: UnitPayload.userReload(user: user)))
+      }
+    }
 
     // Enablement.
     for activation in desired.activations {
@@ -133,8 +171,58 @@ extension UnitsPlugin {
     if observed.live {
       planActivations(desired, observed: observed, changedUnits: changedUnits, removedUnits: removedUnits,
         afterFiles: afterFiles, into: &result)
+      planUserActivations(
+        desired, observed: observed, changed: changedUserUnits, removed: removedUserUnits,
+        reloads: userReloads, into: &result)
     }
     return result
+  }
+
+  /// In the managers of single users: start what should run, restart what changed, stop what
+  /// is removed (live hosts only). A user whose manager did not answer (new, or not lingering
+  /// yet) has its units started once the manager is up.
+  private func planUserActivations(
+    _ desired: DesiredUnits, observed: ObservedUnits, changed: [String: Set<UnitName>],
+    removed: [String: Set<UnitName>], reloads: [String: Address], into result: inout PluginPlan
+  ) {
+    for activation in desired.activations where activation.scope == .user && activation.start {
+      guard let user = activation.user else { continue }
+      let state = observed.userRuntime[user]?[activation.unit]
+      let active = ["active", "activating", "reloading"].contains(state?.activeState ?? "")
+      let unitChanged = changed[user]?.contains(activation.unit) == true
+      let operation: UnitPayload.Operation
+      let summary: String
+      if active && unitChanged {
+        operation = .restart
+        summary = "restart in the manager of \(user) (its unit file changed)"
+      } else if !active {
+        operation = .start
+        summary = "start in the manager of \(user) (now \(state?.activeState ?? "not running"))"
+      } else {
+        continue
+      }
+      result.changes.append(
+        Change(
+          address: Address("activation", "user/" + activation.unit.rawValue), action: .update,
+          cause: operation == .restart ? .consequence : (unitChanged ? .new : .drift), plugin: name,
+          summary: summary,
+          dependsOn: [activation.address, Address("user", user), Address("linger", user)]
+            + (reloads[user].map { [$0] } ?? []) + activation.startAfter,
+          payload: UnitPayload.userActivation(user: user, unit: activation.unit, operation: operation)))
+    }
+    for (user, units) in removed.sorted(by: { $0.key < $1.key }) {
+      for unit in units.sorted() {
+        guard let state = observed.userRuntime[user]?[unit],
+          state.activeState == "active" || state.activeState == "activating"
+        else { continue }
+        result.changes.append(
+          Change(
+            address: Address("activation", "user/" + unit.rawValue), action: .delete, cause: .prune,
+            plugin: name, summary: "stop in the manager of \(user) (removed from the repository)",
+            dependsOn: [Address("unit", "user/" + unit.rawValue)],
+            payload: UnitPayload.userActivation(user: user, unit: unit, operation: .stop)))
+      }
+    }
   }
 
   /// Start what should run, restart what changed, stop what is removed (live hosts only).
@@ -179,8 +267,10 @@ extension UnitsPlugin {
     }
   }
 
-  func fileEntry(_ path: HostPath, _ fingerprint: String, created: Bool) -> Ledger.Entry {
-    Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: created, facts: ["path": path.description])
+  func fileEntry(_ path: HostPath, _ fingerprint: String, created: Bool, user: String? = nil) -> Ledger.Entry {
+    var facts = ["path": path.description]
+    if let user { facts["user"] = user }
+    return Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: created, facts: facts)
   }
 
   func enablementEntry(_ links: [InstallSection.Link], created: Bool) -> Ledger.Entry {

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Core
+import Foundation
+import SystemCalls
+
+/// `reconcile exec USER -- COMMAND...`: runs a command as a user the way a login would, so
+/// that `reconcile exec matrix -- podman ps` works from a root shell.
+struct ExecCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exec",
+    abstract: "Run a command as a managed user, with the environment a login gives it.",
+    discussion: """
+      The command runs with the user's IDs and groups (setpriv), in its home, with HOME, USER, \
+      LOGNAME, PATH, XDG_RUNTIME_DIR=/run/user/UID and DBUS_SESSION_BUS_ADDRESS set and nothing \
+      else of the caller's environment: what rootless podman and `systemctl --user` need. \
+      reconcile replaces itself with the command, so the command's exit status is reconcile's, \
+      and it has the terminal when standard input is one (and none otherwise).
+
+      Example: reconcile exec matrix -- podman ps
+      """)
+
+  @Argument(help: "The user to run the command as (not root).")
+  var user: String
+
+  @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
+  var command: [String] = []
+
+  func validate() throws {
+    guard !command.isEmpty else {
+      throw ValidationError("name a command after --: reconcile exec \(user) -- podman ps")
+    }
+  }
+
+  func run() throws {
+    let passwd: AccountTable<PasswdEntry>
+    do {
+      passwd = try AccountFiles(fs: RootedFileSystem(root: "/")).passwd()
+    } catch {
+      throw ValidationError("cannot read /etc/passwd: \(error)")
+    }
+    guard let entry = passwd.entry(named: user) else {
+      throw ValidationError("there is no user '\(user)'")
+    }
+    guard entry.uid != 0 else {
+      throw ValidationError("reconcile exec runs commands as other users, not as root")
+    }
+    let session = UserSession(entry)
+    var environment = session.environment
+    if let term = ProcessInfo.processInfo.environment["TERM"], isTerminal(0) {
+      environment["TERM"] = term
+    }
+    let home =
+      (try? RootedFileSystem(root: "/").status(HostPath(entry.home) ?? .root))??.kind == .directory
+    do {
+      try ProcessImage.replace(
+        session.commandLine(command), environment: environment, directory: home ? entry.home : "/")
+    } catch {
+      Terminal.error("reconcile exec: cannot run \(UserSession.setpriv): \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+  }
+}

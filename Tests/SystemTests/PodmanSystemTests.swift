@@ -1,0 +1,177 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Rootless podman containers under their own users, in the booted bed: the example's
+/// Matrix bot and node report job, keep-id bind mounts, and `reconcile exec`.
+@Suite(.tags(.system), .requiresTestBed)
+struct PodmanSystemTests {
+  @Test(
+    "The Matrix bot runs after one apply, stays on a second, restarts on a change, survives a reboot, and goes"
+  )
+  func matrixBot() async throws {
+    try await withTestBed(name: "podman-bot") { bed in
+      let podman = try await PodmanBed.example(bed)
+      defer { podman.remove() }
+      let first = try await podman.reconcile()
+      #expect(first.status == 0, "\(first)")
+      #expect(
+        try await podman.userctl("matrix", ["is-active", "container-matrix-bot.service"]).trimmed
+          == "active")
+      let ps = try await podman.exec("matrix", ["podman", "ps"])
+      #expect(
+        ps.status == 0 && ps.stdout.contains("matrix-bot"),
+        "reconcile exec matrix -- podman ps: \(ps)")
+      let id = try #require(try await podman.containerID("matrix", "matrix-bot"))
+
+      // Nothing under the container users' homes belongs to root.
+      let rootOwned = try await bed.run([
+        "find", "/var/lib/matrix", "/var/lib/node-report", "-user", "root",
+      ])
+      #expect(rootOwned.isEmpty, "written by root: \(rootOwned)")
+
+      // A second apply changes nothing and leaves the container running as it was.
+      let second = try await podman.reconcile()
+      #expect(second.status == 0 && second.stdout.contains("No changes."), "\(second)")
+      #expect(try await podman.containerID("matrix", "matrix-bot") == id)
+
+      // A changed environment restarts the container with the new value.
+      try podman.replace(
+        "roles/matrix/role.yaml", "      BOT_STATE: /data\n",
+        with: "      BOT_STATE: /data\n      GREETING: bonjour\n")
+      try await podman.push()
+      let changed = try await podman.reconcile()
+      #expect(changed.status == 0, "\(changed)")
+      #expect(
+        changed.stdout.contains("activation:user/container-matrix-bot.service"), "\(changed.stdout)"
+      )
+      let restarted = try #require(try await podman.containerID("matrix", "matrix-bot"))
+      #expect(restarted != id)
+      let greeting = try await podman.exec(
+        "matrix", ["podman", "exec", "matrix-bot", "sh", "-c", "echo $GREETING"])
+      #expect(greeting.trimmed == "bonjour", "\(greeting)")
+
+      // Linger starts matrix's manager at boot, and the manager the container.
+      try await bed.reboot()
+      #expect(try await podman.waitActive("matrix", "container-matrix-bot.service") == "active")
+      #expect(try await podman.containerID("matrix", "matrix-bot") != nil)
+
+      // Removed from the repository: stopped, disabled, unit and container gone, volume kept.
+      let role = try String(
+        contentsOf: podman.repository.appendingPathComponent("roles/matrix/role.yaml"),
+        encoding: .utf8)
+      try podman.write(
+        "roles/matrix/role.yaml", String(role[..<role.range(of: "containers:")!.lowerBound]))
+      try await podman.push()
+      let removal = try await podman.reconcile()
+      #expect(removal.status == 0, "\(removal)")
+      let state = try await podman.userctl("matrix", ["is-active", "container-matrix-bot.service"])
+        .trimmed
+      #expect(state == "inactive" || state == "unknown", "\(state)")
+      #expect(
+        try await bed.exec(["test", "-e", "/etc/systemd/user/container-matrix-bot.service"]).status
+          == 1)
+      #expect(
+        try await podman.exec("matrix", ["podman", "ps", "-a", "--format", "{{.Names}}"]).trimmed
+          == "")
+      let volumes = try await podman.exec(
+        "matrix", ["podman", "volume", "ls", "--format", "{{.Name}}"])
+      #expect(volumes.trimmed == "matrix-bot-data", "\(volumes)")
+    }
+  }
+
+  @Test(
+    "The node report job runs its container from its timer's service; the exit status is the unit's"
+  )
+  func nodeReportJob() async throws {
+    try await withTestBed(name: "podman-job") { bed in
+      let podman = try await PodmanBed.example(bed)
+      defer { podman.remove() }
+      try await bed.run([
+        "sh", "-c",
+        "mkdir -p /etc/node-report && printf 'echo report; exit 3\\n' > /etc/node-report/report.sh",
+      ])
+      let apply = try await podman.reconcile()
+      #expect(apply.status == 0, "\(apply)")
+      #expect(
+        try await podman.userctl("node-report", ["is-active", "container-node-report.timer"])
+          .trimmed == "active")
+      #expect(
+        try await podman.userctl("node-report", ["is-enabled", "container-node-report.timer"])
+          .trimmed == "enabled")
+
+      let failed = try await podman.userctl(
+        "node-report", ["start", "container-node-report.service"])
+      #expect(failed.status != 0)
+      let result = try await podman.userctl(
+        "node-report",
+        ["show", "-p", "Result", "-p", "ExecMainStatus", "container-node-report.service"])
+      #expect(
+        result.stdout.contains("Result=exit-code") && result.stdout.contains("ExecMainStatus=3"),
+        "\(result)")
+
+      try await bed.run(["sh", "-c", "printf 'echo report\\n' > /etc/node-report/report.sh"])
+      try await podman.userctl("node-report", ["reset-failed", "container-node-report.service"])
+      let succeeded = try await podman.userctl(
+        "node-report", ["start", "container-node-report.service"])
+      #expect(succeeded.status == 0, "\(succeeded)")
+      let after = try await podman.userctl(
+        "node-report", ["show", "-p", "Result", "container-node-report.service"])
+      #expect(after.trimmed == "Result=success")
+      // The job's container is gone after it ran (--rm).
+      #expect(
+        try await podman.exec("node-report", ["podman", "ps", "-a", "--format", "{{.Names}}"])
+          .trimmed == "")
+    }
+  }
+
+  @Test(
+    "keep-id writes to a bind-mounted folder as the host user; a misowned bind mount is reported in plan"
+  )
+  func bindMounts() async throws {
+    try await withTestBed(name: "podman-bind") { bed in
+      let podman = try await PodmanBed.custom(
+        bed,
+        role: """
+          users:
+            writer: { home: /var/lib/writer, subids: true, linger: true }
+          containers:
+            writer:
+              user: writer
+              image: localhost/tiny:1
+              image-archive: files/tiny.tar
+              command: [/bin/sh, -c, "id -u > /out/who && touch /out/made"]
+              userns: keep-id
+              network: none
+              volumes: [{ source: /srv/writer, target: /out }]
+              schedule: daily
+            trapped:
+              user: writer
+              image: localhost/tiny:1
+              image-archive: files/tiny.tar
+              network: none
+              volumes: [{ source: /srv/root-owned, target: /out }]
+              schedule: daily
+
+          """)
+      defer { podman.remove() }
+      try await bed.run(["mkdir", "-p", "/srv/writer", "/srv/root-owned"])
+      let apply = try await podman.reconcile(host: "box")
+      #expect(apply.status == 0, "\(apply)")
+      try await bed.run(["chown", "writer:writer", "/srv/writer"])
+      let run = try await podman.userctl("writer", ["start", "container-writer.service"])
+      #expect(run.status == 0, "\(run)")
+      #expect(try await bed.run(["stat", "-c", "%U", "/srv/writer/made"]) == "writer\n")
+      let uid = try await bed.run(["id", "-u", "writer"])
+      #expect(
+        try await bed.run(["cat", "/srv/writer/who"]) == uid, "the container saw the user's own UID"
+      )
+
+      let plan = try await podman.reconcile("plan", host: "box")
+      #expect(
+        plan.stderr.contains("bind mount /srv/root-owned of container 'trapped' is owned by UID 0"),
+        "\(plan)")
+      #expect(!plan.stderr.contains("/srv/writer of container"), "\(plan.stderr)")
+    }
+  }
+}
