@@ -12,8 +12,7 @@ struct LiveUnitsTests {
     _ name: String, _ body: @Sendable (TestBed) async throws -> R
   ) async throws -> R {
     try await withTestBed(name: name) { bed in
-      try await bed.installReconcile()
-      try await bed.copyIn(exampleRepository, to: "/srv/state")
+      try await bed.installExample(at: "/srv/state")
       return try await body(bed)
     }
   }

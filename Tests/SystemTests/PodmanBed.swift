@@ -20,21 +20,9 @@ struct PodmanBed {
     // The roles whose programs the bed lacks are left out: their units are skipped by
     // ConditionPathExists= and would be started again by every apply.
     try podman.replace("hosts/gemini.yaml", "  - bitcoin\n  - lightning\n", with: "")
-    try podman.replace(
-      "hosts/gemini.yaml", "podman:\n  runtime: crun\n",
-      with: "podman:\n  runtime: crun\n  keyring: false\n")
-    try podman.replace(
-      "roles/matrix/role.yaml", "    image: ghcr.io/example/matrix-bot:1.4\n",
-      with: "    image: ghcr.io/example/matrix-bot:1.4\n    image-archive: files/matrix-bot.tar\n")
-    try podman.replace(
-      "roles/report/role.yaml", "    image: docker.io/library/busybox:1.36\n",
-      with: "    image: docker.io/library/busybox:1.36\n    image-archive: files/node-report.tar\n")
+    try TestBed.editExample(at: repository.path)
     try await podman.install()
-    try await podman.image(
-      "roles/matrix/files/matrix-bot.tar", "ghcr.io/example/matrix-bot:1.4",
-      ["/bin/sh", "-c", "trap 'exit 0' TERM; echo \"greeting=$GREETING\"; sleep 2147483647 & wait"])
-    try await podman.image(
-      "roles/report/files/node-report.tar", "docker.io/library/busybox:1.36", ["/bin/sh"])
+    for image in TestBed.exampleImages { try await podman.image(image.archive, image.name, image.command) }
     return podman
   }
 

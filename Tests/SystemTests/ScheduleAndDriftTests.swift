@@ -10,7 +10,6 @@ struct ScheduleAndDriftTests {
 
   /// A git repository at /srv/remote holding the example, committed.
   func makeRemote(_ bed: TestBed) async throws {
-    try await bed.copyIn(exampleRepository, to: "/srv/remote")
     try await bed.run([
       "sh", "-c",
       "cd /srv/remote && git init -q -b main && git add -A && git -c user.name=ops -c user.email=ops@example.org commit -q -m 'Describe gemini'",
@@ -28,7 +27,7 @@ struct ScheduleAndDriftTests {
   @Test("the timer fires and applies a new commit without anyone running reconcile")
   func theTimerAppliesNewCommits() async throws {
     try await withTestBed(name: "timer") { bed in
-      try await bed.installReconcile()
+      try await bed.installExample(at: "/srv/remote")
       try await makeRemote(bed)
       try await bed.run([
         "sh", "-c",
@@ -61,8 +60,7 @@ struct ScheduleAndDriftTests {
   @Test("a unit file and a group membership changed by hand are reverted and recorded as drift")
   func driftIsRevertedAndRecorded() async throws {
     try await withTestBed(name: "drift") { bed in
-      try await bed.installReconcile()
-      try await bed.copyIn(exampleRepository, to: "/srv/state")
+      try await bed.installExample(at: "/srv/state")
       #expect(try await bed.exec(Self.apply).status == 0)
       try await bed.run([
         "sh", "-c",
@@ -96,8 +94,7 @@ struct ScheduleAndDriftTests {
   @Test("with report-only drift, hand changes are reported and left alone")
   func reportOnlyDriftIsLeftAlone() async throws {
     try await withTestBed(name: "drift-report") { bed in
-      try await bed.installReconcile()
-      try await bed.copyIn(exampleRepository, to: "/srv/state")
+      try await bed.installExample(at: "/srv/state")
       try await bed.run([
         "sh", "-c", "printf 'drift:\\n  modules:\\n    units: report\\n    users: report\\n' >> /srv/state/hosts/gemini.yaml",
       ])
