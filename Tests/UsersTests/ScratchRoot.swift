@@ -2,6 +2,7 @@ import Foundation
 import Core
 import Subids
 import SystemCalls
+import TestSupport
 
 /// A temporary host root for one test, seeded with Debian 12's account files; removed by
 /// `remove()`.
@@ -46,28 +47,8 @@ struct ScratchRoot {
     try provideHomesAndShells()
   }
 
-  /// Creates every home directory and shell `/etc/passwd` names that is missing, as a real root
-  /// would have them (`/nonexistent` excepted, as pwck does).
-  func provideHomesAndShells() throws {
-    let passwd = try String(contentsOfFile: "\(path)/etc/passwd", encoding: .utf8)
-    for line in passwd.split(separator: "\n") {
-      let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-      guard fields.count == 7 else { continue }
-      let home = String(fields[5])
-      let shell = String(fields[6])
-      if home != "/nonexistent" {
-        try FileManager.default.createDirectory(
-          atPath: path + home, withIntermediateDirectories: true)
-      }
-      if !FileManager.default.fileExists(atPath: path + shell) {
-        try FileManager.default.createDirectory(
-          atPath: path + (shell as NSString).deletingLastPathComponent,
-          withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(
-          atPath: path + shell, contents: Data(), attributes: [.posixPermissions: 0o755])
-      }
-    }
-  }
+  /// Creates every home directory and shell `/etc/passwd` names that is missing.
+  func provideHomesAndShells() throws { try DebianRoot.provideHomesAndShells(path) }
 
   /// The text of `/etc/NAME`.
   func read(_ name: String) throws -> String {

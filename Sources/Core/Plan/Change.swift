@@ -71,3 +71,18 @@ public struct Change: Sendable, Codable, Hashable {
     try payload.decode(as: type)
   }
 }
+
+extension Change.Cause {
+  /// A few words for summaries: "changed in the repository", "changed on the host; reverting".
+  public var explanation: String {
+    switch self {
+    case .new: return "new"
+    case .changed: return "changed in the repository"
+    case .drift: return "changed on the host; reverting"
+    case .conflict: return "changed in the repository and on the host"
+    case .prune: return "no longer in the repository"
+    case .adoption: return "existing file taken over"
+    case .consequence: return "follows from other changes"
+    }
+  }
+}

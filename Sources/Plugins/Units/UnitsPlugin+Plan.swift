@@ -278,18 +278,3 @@ extension UnitsPlugin {
     return Ledger.Entry(plugin: name, applied: print, declared: print, created: created, facts: ["links": print])
   }
 }
-
-extension Change.Cause {
-  /// A few words for summaries.
-  var explanation: String {
-    switch self {
-    case .new: return "new"
-    case .changed: return "changed in the repository"
-    case .drift: return "changed on the host; reverting"
-    case .conflict: return "changed in the repository and on the host"
-    case .prune: return "no longer in the repository"
-    case .adoption: return "existing file taken over"
-    case .consequence: return "follows from other changes"
-    }
-  }
-}
