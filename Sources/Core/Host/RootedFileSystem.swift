@@ -175,6 +175,29 @@ public final class RootedFileSystem: Sendable {
     return dir
   }
 
+  /// Removes the temporary files (`.NAME.reconcile-tmp`, files and symlinks only) a killed
+  /// run left in the folder `path`, which a later write of NAME would otherwise remove only
+  /// if NAME is written again. Returns how many were removed.
+  @discardableResult
+  public func removeTemporaries(in path: HostPath) throws -> Int {
+    guard let dir = try open(path) else { return 0 }
+    var removed = 0
+    for name in try dir.entries() where name.hasPrefix(".") && name.hasSuffix(".reconcile-tmp") {
+      guard let st = try? dir.status(of: name), st.kind == .regular || st.kind == .symlink else {
+        continue
+      }
+      do {
+        try dir.remove(name)
+        removed += 1
+      } catch let error as SystemCallError where error.isNotFound {}
+    }
+    if removed > 0 {
+      try dir.sync()
+      counters.add(writes: removed)
+    }
+    return removed
+  }
+
   // MARK: Walking
 
   /// Opens the folder `path`; nil when it (or a parent) does not exist.
