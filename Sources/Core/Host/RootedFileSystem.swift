@@ -92,20 +92,24 @@ public final class RootedFileSystem: Sendable {
       throw FileSystemError(
         path: realPath(path), reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
     }
-    try removeStaleTemporaries(in: dir, for: path.name)
-    let temporary = ".\(path.name).reconcile-tmp"
-    let fd = try dir.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
     do {
-      try fd.changeOwner(uid: uid, gid: gid)
-      try fd.changeMode(mode)
-      try fd.writeAll(bytes)
-      try fd.sync()
-      try dir.rename(temporary, to: path.name, in: dir)
-    } catch {
-      try? dir.remove(temporary)
-      throw error
+      try removeStaleTemporaries(in: dir, for: path.name)
+      let temporary = ".\(path.name).reconcile-tmp"
+      let fd = try dir.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
+      do {
+        try fd.changeOwner(uid: uid, gid: gid)
+        try fd.changeMode(mode)
+        try fd.writeAll(bytes)
+        try fd.sync()
+        try dir.rename(temporary, to: path.name, in: dir)
+      } catch {
+        try? dir.remove(temporary)
+        throw error
+      }
+      try dir.sync()
+    } catch let error as SystemCallError {
+      throw FileSystemError(path: realPath(path), reason: "could not be written: \(error)")
     }
-    try dir.sync()
     counters.add(writes: 1)
   }
 
@@ -166,7 +170,10 @@ public final class RootedFileSystem: Sendable {
         do {
           try dir.makeDirectory(component, mode: mode)
           counters.add(writes: 1)
-        } catch let error as SystemCallError where error.code == EEXIST {}
+        } catch let error as SystemCallError where error.code == EEXIST {
+        } catch let error as SystemCallError {
+          throw FileSystemError(path: realPath(path), reason: "could not be created: \(error)")
+        }
         dir = try dir.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
       } catch let error as SystemCallError where error.isSymlink {
         throw FileSystemError(path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
