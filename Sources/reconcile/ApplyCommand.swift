@@ -32,6 +32,8 @@ struct ApplyCommand: ParsableCommand {
     let previous: Ledger
     let plan: Plan
     do {
+      // A run killed while writing its records left their temporaries here.
+      try session.host.fs.removeTemporaries(in: session.stateDirectory)
       previous = try session.ledger()
       plan = try session.plan(loaded, ledger: previous)
     } catch {
@@ -45,7 +47,9 @@ struct ApplyCommand: ParsableCommand {
     }
     var ledger = previous
     let started = Date().timeIntervalSince1970
-    let report = session.engine.apply(plan, host: session.host, ledger: &ledger)
+    let report = session.engine.apply(plan, host: session.host, ledger: &ledger) { ledger in
+      try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: nil)
+    }
     var errors: [String] = []
     do {
       try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)

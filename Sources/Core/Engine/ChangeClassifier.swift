@@ -14,6 +14,8 @@ public enum ChangeClassifier {
   ) -> Change.Cause? {
     if observed == desired { return nil }
     guard let entry else { return observed == nil ? .new : .adoption }
+    // A creation a killed run began: absent, it is still new; present, it is finished.
+    if entry.interrupted == true { return observed == nil ? .new : .changed }
     let repositoryChanged = entry.declared != declared
     let hostChanged = observed != entry.applied
     switch (repositoryChanged, hostChanged) {
@@ -21,5 +23,13 @@ public enum ChangeClassifier {
     case (false, true): return .drift
     default: return .changed
     }
+  }
+
+  /// The cause of creating a resource that is absent: `new` unless the ledger says reconcile
+  /// had made it (then it was removed behind reconcile's back: drift). A creation a killed
+  /// run only began is new.
+  public static func absentCause(entry: Ledger.Entry?) -> Change.Cause {
+    guard let entry, entry.interrupted != true else { return .new }
+    return .drift
   }
 }

@@ -99,7 +99,14 @@ public struct Engine: Sendable {
 
   /// Applies `plan` in order. A change whose prerequisites failed or were skipped is skipped.
   /// The ledger is updated in place as changes succeed.
-  public func apply(_ plan: Plan, host: Host, ledger: inout Ledger) -> ApplyReport {
+  ///
+  /// Before each creation of a resource the ledger does not know yet, the ledger with an
+  /// `interrupted` entry for it goes to `checkpoint` (which stores it durably): a run killed
+  /// after the creation then leaves a ledger that still says reconcile made the resource. A
+  /// change whose checkpoint fails is not applied.
+  public func apply(
+    _ plan: Plan, host: Host, ledger: inout Ledger, checkpoint: (Ledger) throws -> Void = { _ in }
+  ) -> ApplyReport {
     let started = ContinuousClock.now
     var outcomes: [ChangeOutcome] = []
     let prerequisites: [[Int]]
@@ -124,10 +131,25 @@ public struct Engine: Sendable {
         outcomes.append(ChangeOutcome(change: change, status: .failed, message: "no plugin named \(change.plugin)"))
         continue
       }
+      let announced = change.action == .create && ledger[change.address] == nil
+      if announced {
+        ledger[change.address] = .interrupted(plugin: change.plugin)
+        do {
+          try checkpoint(ledger)
+        } catch {
+          ledger[change.address] = nil
+          outcomes.append(
+            ChangeOutcome(
+              change: change, status: .failed,
+              message: "not applied: could not record it in the ledger first: \(error)"))
+          continue
+        }
+      }
       do {
         let note = try plugin.apply(change, host: host, ledger: &ledger)
         outcomes.append(ChangeOutcome(change: change, status: .applied, message: note))
       } catch {
+        if announced, ledger[change.address]?.interrupted == true { ledger[change.address] = nil }
         outcomes.append(ChangeOutcome(change: change, status: .failed, message: "\(error)"))
       }
     }

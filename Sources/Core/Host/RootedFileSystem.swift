@@ -88,9 +88,13 @@ public final class RootedFileSystem: Sendable {
       throw FileSystemError(
         path: realPath(path), reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
     }
-    try removeStaleTemporaries(in: dir, for: path.name)
-    try dir.replaceAtomically(
-      path.name, with: bytes, temporary: ".\(path.name).reconcile-tmp", mode: mode, uid: uid, gid: gid)
+    do {
+      try removeStaleTemporaries(in: dir, for: path.name)
+      try dir.replaceAtomically(
+        path.name, with: bytes, temporary: ".\(path.name).reconcile-tmp", mode: mode, uid: uid, gid: gid)
+    } catch let error as SystemCallError {
+      throw FileSystemError(path: realPath(path), reason: "could not be written: \(error)")
+    }
     counters.add(writes: 1)
   }
 
@@ -151,13 +155,39 @@ public final class RootedFileSystem: Sendable {
         do {
           try dir.makeDirectory(component, mode: mode)
           counters.add(writes: 1)
-        } catch let error as SystemCallError where error.alreadyExists {}
+        } catch let error as SystemCallError where error.alreadyExists {
+        } catch let error as SystemCallError {
+          throw FileSystemError(path: realPath(path), reason: "could not be created: \(error)")
+        }
         dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
       } catch let error as SystemCallError where error.isSymlink {
         throw FileSystemError(path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
       }
     }
     return dir
+  }
+
+  /// Removes the temporary files (`.NAME.reconcile-tmp`, files and symlinks only) a killed
+  /// run left in the folder `path`, which a later write of NAME would otherwise remove only
+  /// if NAME is written again. Returns how many were removed.
+  @discardableResult
+  public func removeTemporaries(in path: HostPath) throws -> Int {
+    guard let dir = try open(path) else { return 0 }
+    var removed = 0
+    for name in try dir.entries() where name.hasPrefix(".") && name.hasSuffix(".reconcile-tmp") {
+      guard let st = try? dir.status(of: name), st.kind == .regular || st.kind == .symlink else {
+        continue
+      }
+      do {
+        try dir.remove(name)
+        removed += 1
+      } catch let error as SystemCallError where error.isNotFound {}
+    }
+    if removed > 0 {
+      try dir.sync()
+      counters.add(writes: removed)
+    }
+    return removed
   }
 
   // MARK: Walking

@@ -17,6 +17,10 @@ public struct Ledger: Sendable, Codable, Equatable {
     public var created: Bool
     /// Plugin-specific facts to remember (e.g. an allocated UID), kept across runs.
     public var facts: [String: String]
+    /// True for the entry written just before reconcile creates the resource, until the
+    /// plugin's own entry replaces it: when a run is killed in between, the next run knows
+    /// that the resource it finds may be its own (see `interrupted(plugin:)`).
+    public var interrupted: Bool?
 
     public init(plugin: String, applied: String, declared: String, created: Bool, facts: [String: String] = [:]) {
       self.plugin = plugin
@@ -24,6 +28,15 @@ public struct Ledger: Sendable, Codable, Equatable {
       self.declared = declared
       self.created = created
       self.facts = facts
+    }
+
+    /// The entry recorded, durably, before a resource is created: it claims the resource as
+    /// reconcile's, with no fingerprints yet. `ChangeClassifier` treats a resource found under
+    /// it as reconcile's own creation, left unfinished.
+    public static func interrupted(plugin: String) -> Entry {
+      var entry = Entry(plugin: plugin, applied: "", declared: "", created: true)
+      entry.interrupted = true
+      return entry
     }
   }
 

@@ -32,12 +32,14 @@ extension LingerPlugin {
       let address = Address("linger", user)
       let entry = ledger[address]
       guard !observed.lingering.contains(user) else {
-        if entry == nil { result.ledgerUpdates[address] = record(created: false) }
+        if entry == nil || entry?.interrupted == true {
+          result.ledgerUpdates[address] = record(created: entry?.created ?? false)
+        }
         continue
       }
       result.changes.append(
         Change(
-          address: address, action: .create, cause: entry == nil ? .new : .drift, plugin: name,
+          address: address, action: .create, cause: ChangeClassifier.absentCause(entry: entry), plugin: name,
           summary: host.live
             ? "enable linger for \(user) through logind (its user manager starts now and at boot)"
             : "enable linger for \(user) (\(Self.folder.child(user)); its user manager starts at boot)",

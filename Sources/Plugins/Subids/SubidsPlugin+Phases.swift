@@ -102,7 +102,7 @@ extension SubidsPlugin {
         host.live ? "; rootless podman then needs 'podman system migrate' as \(user)" : ""
       result.changes.append(
         Change(
-          address: request.address, action: .create, cause: entry == nil ? .new : .drift,
+          address: request.address, action: .create, cause: ChangeClassifier.absentCause(entry: entry),
           plugin: name,
           summary: "give \(user) subordinate " + parts.joined(separator: " and ") + migrate,
           diff: (adding.0.map { ["+/etc/subuid: \($0.line)"] } ?? [])

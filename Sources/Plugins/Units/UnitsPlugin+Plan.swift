@@ -64,6 +64,13 @@ extension UnitsPlugin {
         result.ledgerUpdates[address] = .some(nil)
         continue
       }
+      // Rewritten on the host since reconcile wrote it: someone's work, never deleted.
+      guard seen.fingerprint == entry.applied else {
+        result.ledgerUpdates[address] = .some(nil)
+        result.notes.append(
+          "kept \(path): it left the repository, but it was changed on the host since reconcile wrote it; reconcile no longer manages it")
+        continue
+      }
       let unitName = String(address.name.split(separator: "/").first { UnitName(String($0)) != nil } ?? "")
       // Disabling and stopping depend on the file, so (deletions reversing their edges) they
       // happen before the file goes.
