@@ -18,7 +18,7 @@ enum StateFile {
     durable: Bool = true
   ) throws {
     // A unique temporary name: these records are written without the run lock (plan fetches).
-    let temporary = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    let temporary = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).reconcile-tmp"
     try Descriptor.open(directory, flags: O_RDONLY | O_DIRECTORY).replaceAtomically(
       name, with: bytes, temporary: temporary, mode: mode, uid: geteuid(), gid: getegid(), durable: durable)
   }

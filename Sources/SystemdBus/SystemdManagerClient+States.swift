@@ -10,8 +10,7 @@ import Core
 extension SystemdManagerClient {
   /// The unit properties `states(of:)` reads.
   static let stateProperties: Set<String> = [
-    "LoadState", "ActiveState", "SubState", "UnitFileState", "InvocationID", "ConditionResult",
-    "ConditionTimestamp",
+    "LoadState", "ActiveState", "SubState", "UnitFileState", "InvocationID", "NeedDaemonReload",
   ]
 
   /// Reads the runtime state of each unit: one `Properties.GetAll` per unit on its object
@@ -68,8 +67,6 @@ extension SystemdManagerClient {
   static func state(from reply: BusMessage) throws(SystemdError) -> UnitRuntimeState {
     var state = UnitRuntimeState(
       loadState: "", activeState: "", subState: "", unitFileState: "", invocationID: "")
-    var conditionResult = true
-    var conditionChecked = false
     _ = try reply.enter("a", "{sv}")
     while try reply.enter("e", "sv") {
       let name = try reply.readString()
@@ -84,13 +81,9 @@ extension SystemdManagerClient {
         case "SubState": state.subState = value
         default: state.unitFileState = value
         }
-      case "ConditionResult":
+      case "NeedDaemonReload":
         _ = try reply.enter("v", "b")
-        conditionResult = try reply.readBool()
-        try reply.exit()
-      case "ConditionTimestamp":
-        _ = try reply.enter("v", "t")
-        conditionChecked = try reply.readUInt64() != 0
+        state.needsReload = try reply.readBool()
         try reply.exit()
       case "InvocationID":
         _ = try reply.enter("v", "ay")
@@ -103,7 +96,6 @@ extension SystemdManagerClient {
       try reply.exit()
     }
     try reply.exit()
-    state.conditionFailed = conditionChecked && !conditionResult
     return state
   }
 

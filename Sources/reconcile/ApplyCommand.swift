@@ -32,7 +32,8 @@ struct ApplyCommand: ParsableCommand {
     let previous: Ledger
     let plan: Plan
     do {
-      // A run killed while writing its records left their temporaries here.
+      // A run killed while writing its records left their temporaries here (those of the
+      // git records too, once their writer is gone).
       try session.host.fs.removeTemporaries(in: session.stateDirectory)
       previous = try session.ledger()
       plan = try session.plan(loaded, ledger: previous)

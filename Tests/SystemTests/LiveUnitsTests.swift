@@ -101,6 +101,27 @@ struct LiveUnitsTests {
     }
   }
 
+  @Test("a unit file written but never reloaded (a run killed in between) is reloaded and its unit restarted")
+  func aFileSystemdHasNotReadIsReloaded() async throws {
+    try await withExampleBed("units-stale") { bed in
+      #expect(try await bed.exec(Self.apply).status == 0)
+      let before = try await property(bed, "InvocationID", ["report.timer"])
+      // The repository gains a drop-in, and the file lands on the host as a killed run would
+      // have left it: written, systemd not reloaded.
+      try await bed.run([
+        "sh", "-c",
+        "mkdir -p /srv/state/roles/report/units/report.timer.d /etc/systemd/system/report.timer.d && printf '[Timer]\\nAccuracySec=1min\\n' | tee /srv/state/roles/report/units/report.timer.d/10-accuracy.conf > /etc/systemd/system/report.timer.d/10-accuracy.conf",
+      ])
+      #expect(try await bed.run(["systemctl", "show", "-p", "NeedDaemonReload", "--value", "report.timer"]) == "yes\n")
+      let result = try await bed.exec(Self.apply)
+      #expect(result.status != 1, "\(result)")
+      #expect(result.stdout.contains("systemd:daemon-reload"), "\(result.stdout)")
+      #expect(try await bed.run(["systemctl", "show", "-p", "NeedDaemonReload", "--value", "report.timer"]) == "no\n")
+      #expect(try await bed.run(["systemctl", "show", "-p", "AccuracyUSec", "--value", "report.timer"]).hasPrefix("1min"))
+      #expect(try await property(bed, "InvocationID", ["report.timer"]) != before, "report.timer restarted")
+    }
+  }
+
   @Test("a unit that fails to start is a failed change with its status; the rest still applies")
   func aFailingUnitIsReportedAndTheRestApplies() async throws {
     try await withExampleBed("units-failure") { bed in

@@ -167,15 +167,19 @@ public final class RootedFileSystem: Sendable {
     return dir
   }
 
-  /// Removes the temporary files (`.NAME.reconcile-tmp`, files and symlinks only) a killed
-  /// run left in the folder `path`, which a later write of NAME would otherwise remove only
-  /// if NAME is written again. Returns how many were removed.
+  /// Removes the temporary files a killed run left in the folder `path` (files and symlinks
+  /// only), which a later write of NAME would otherwise remove only if NAME is written again:
+  /// `.NAME.reconcile-tmp`, written under the run lock, and `.NAME.PID.N.reconcile-tmp`,
+  /// written without it (the git records a `plan` updates), removed only when process PID is
+  /// gone. Returns how many were removed.
   @discardableResult
   public func removeTemporaries(in path: HostPath) throws -> Int {
     guard let dir = try open(path) else { return 0 }
     var removed = 0
     for name in try dir.entries() where name.hasPrefix(".") && name.hasSuffix(".reconcile-tmp") {
-      guard let st = try? dir.status(of: name), st.kind == .regular || st.kind == .symlink else {
+      guard let st = try? dir.status(of: name), st.kind == .regular || st.kind == .symlink,
+        !Self.writerIsAlive(name)
+      else {
         continue
       }
       do {
@@ -188,6 +192,15 @@ public final class RootedFileSystem: Sendable {
       counters.add(writes: removed)
     }
     return removed
+  }
+
+  /// Whether a `.NAME.PID.N.reconcile-tmp` temporary's writer still runs.
+  private static func writerIsAlive(_ name: String) -> Bool {
+    let parts = name.split(separator: ".")
+    guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), UInt32(parts[parts.count - 2]) != nil else {
+      return false
+    }
+    return SystemCalls.statusFollowingLinks("/proc/\(pid)") != nil
   }
 
   // MARK: Walking

@@ -93,16 +93,24 @@ extension UnitsPlugin {
       if let unit = UnitName(unitName), user == nil { changedUnits.insert(unit) }
     }
 
-    // A running systemd re-reads unit files once, after every file change.
+    // A running systemd re-reads unit files once, after every file change, and also when it
+    // says a managed unit changed on disk since it read it (NeedDaemonReload: a run killed
+    // between writing a file and reloading, or an edit made and undone by hand). The units
+    // it has not re-read count as changed, so the running ones restart.
+    let stale = observed.runtime.filter { $0.value.needsReload }.keys.sorted()
+    changedUnits.formUnion(stale)
     let reload = Address("systemd", "daemon-reload")
-    if observed.live && !systemFileChanges.isEmpty {
+    if observed.live && (!systemFileChanges.isEmpty || !stale.isEmpty) {
+      let summary =
+        systemFileChanges.isEmpty
+        ? "reload systemd (it has not read the current files of \(stale.map(\.rawValue).joined(separator: ", ")))"
+        : "reload systemd (\(systemFileChanges.count) unit file\(systemFileChanges.count == 1 ? "" : "s") changed)"
       result.changes.append(
         Change(
-          address: reload, action: .update, cause: .consequence, plugin: name,
-          summary: "reload systemd (\(systemFileChanges.count) unit file\(systemFileChanges.count == 1 ? "" : "s") changed)",
-          dependsOn: systemFileChanges, payload: UnitPayload.reload))
+          address: reload, action: .update, cause: systemFileChanges.isEmpty ? .drift : .consequence, plugin: name,
+          summary: summary, dependsOn: systemFileChanges, payload: UnitPayload.reload))
     }
-    let afterFiles = observed.live && !systemFileChanges.isEmpty ? [reload] : []
+    let afterFiles = observed.live && (!systemFileChanges.isEmpty || !stale.isEmpty) ? [reload] : []
 
     // Each user manager whose units changed re-reads its unit files once, after the user
     // exists and lingers (so that its manager runs).
