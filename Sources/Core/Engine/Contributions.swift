@@ -62,10 +62,14 @@ public struct GeneratedDropIn: Sendable {
   public var contents: [UInt8]
   public var origin: String
   public var position: SourcePosition?
+  /// Whether a change of this drop-in restarts its running unit. False for lines systemd
+  /// takes at `daemon-reload` alone (`OnFailure=`, the start limit): then a change only
+  /// reloads, and turning failure email on never restarts a running service.
+  public var restartsUnit: Bool
 
   public init(
     scope: UnitScope = .system, unit: UnitName, fileName: String, contents: [UInt8], origin: String,
-    position: SourcePosition? = nil
+    position: SourcePosition? = nil, restartsUnit: Bool = true
   ) {
     self.scope = scope
     self.unit = unit
@@ -73,6 +77,7 @@ public struct GeneratedDropIn: Sendable {
     self.contents = contents
     self.origin = origin
     self.position = position
+    self.restartsUnit = restartsUnit
   }
 }
 

@@ -203,6 +203,41 @@ public final class RootedFileSystem: Sendable {
     return SystemCalls.statusFollowingLinks("/proc/\(pid)") != nil
   }
 
+  /// Creates the folder `path` when it is missing (missing parents root-owned, 0755) and gives
+  /// it `uid:gid` and `mode` (set-group-ID and sticky bits included). Owner and mode are set
+  /// through a descriptor of the folder opened without following symlinks, so a symlink
+  /// planted at `path` is refused, never followed. For folders owned by someone else (a
+  /// user's spool), whose contents that user controls: nothing inside is touched.
+  public func makeFolder(_ path: HostPath, mode: UInt32, uid: UInt32, gid: UInt32) throws {
+    guard !path.components.isEmpty else {
+      throw FileSystemError(path: realPath(path), reason: "is the root; refusing to change it")
+    }
+    let parent = try makeFolders(path.parent)
+    do {
+      try parent.makeDirectory(path.name, mode: 0o700)
+      counters.add(writes: 1)
+    } catch let error as SystemCallError where error.alreadyExists {}
+    let folder: Descriptor
+    do {
+      folder = try parent.open(
+        path.name, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
+    } catch let error as SystemCallError where error.isSymlink {
+      throw FileSystemError(
+        path: realPath(path), reason: "is a symlink or not a folder; refusing to follow it")
+    }
+    let status = try folder.status()
+    if status.uid != uid || status.gid != gid {
+      // chown before chmod: a change of owner may clear the set-group-ID bit.
+      try folder.changeOwner(uid: uid, gid: gid)
+      counters.add(writes: 1)
+    }
+    if try folder.status().mode != mode {
+      try folder.changeMode(mode)
+      counters.add(writes: 1)
+    }
+    try parent.sync()
+  }
+
   // MARK: Walking
 
   /// Opens the folder `path`; nil when it (or a parent) does not exist.

@@ -3,9 +3,11 @@ import Core
 extension EmailPlugin {
   public func observe(_ desired: DesiredEmail, ledger: Ledger, host: Host) throws -> ObservedEmail {
     var observed = ObservedEmail()
-    var paths: Set<HostPath> = desired.script == nil ? [] : [Self.scriptPath]
+    var paths = Set(desired.scripts.map(\.path))
+    var folders = Set(desired.spools.map(\.path))
     for address in ledger.addresses(of: name) {
-      if let path = ledger[address]?.facts["path"].flatMap(HostPath.init) { paths.insert(path) }
+      guard let path = ledger[address]?.facts["path"].flatMap(HostPath.init) else { continue }
+      if address.kind == "folder" { folders.insert(path) } else { paths.insert(path) }
     }
     for path in paths {
       guard let status = try host.fs.status(path) else { continue }
@@ -23,7 +25,8 @@ extension EmailPlugin {
         observed.files[path] = .init(fingerprint: "other", text: nil)
       }
     }
-    if desired.script != nil {
+    observed.folders = try observeFolders(folders, host: host)
+    if desired.declared {
       if let config = desired.clientConfig, let status = try host.fs.status(config.value) {
         observed.clientConfig = .init(
           regular: status.kind == .regular, mode: status.mode, uid: status.uid)
@@ -34,5 +37,34 @@ extension EmailPlugin {
       }
     }
     return observed
+  }
+
+  /// The spool folders: kind, mode and owner by name (IDs the account files do not know stay
+  /// numbers), and how many entries each holds.
+  private func observeFolders(_ paths: Set<HostPath>, host: Host) throws
+    -> [HostPath: ObservedEmail.Folder]
+  {
+    guard !paths.isEmpty else { return [:] }
+    let accounts = AccountFiles(fs: host.fs)
+    let users = (try? accounts.passwd().entries) ?? []
+    let groups = (try? accounts.group().entries) ?? []
+    var result: [HostPath: ObservedEmail.Folder] = [:]
+    for path in paths {
+      guard let status = try host.fs.status(path) else { continue }
+      switch status.kind {
+      case .directory:
+        let user = users.first { $0.uid == status.uid }?.name ?? String(status.uid)
+        let group = groups.first { $0.gid == status.gid }?.name ?? String(status.gid)
+        result[path] = .init(
+          fingerprint: EmailFingerprint.folder(mode: status.mode, user: user, group: group),
+          entries: (try host.fs.list(path))?.count ?? 0)
+      case .symlink:
+        result[path] = .init(
+          fingerprint: "symlink:" + (try host.fs.symlinkTarget(path) ?? ""), entries: 0)
+      default:
+        result[path] = .init(fingerprint: "other", entries: 0)
+      }
+    }
+    return result
   }
 }

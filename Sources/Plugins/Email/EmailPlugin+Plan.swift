@@ -8,37 +8,67 @@ extension EmailPlugin {
     _ desired: DesiredEmail, observed: ObservedEmail, ledger: Ledger, host: HostFacts
   ) -> PluginPlan {
     var result = PluginPlan()
-    let address = Address("file", Self.scriptPath.description)
-    if let script = desired.script {
-      planScript(script, address: address, observed: observed, ledger: ledger, into: &result)
-      checkClient(desired, observed: observed, into: &result)
+    for script in desired.scripts {
+      planScript(script, observed: observed, ledger: ledger, into: &result)
     }
-    // A script reconcile wrote that is no longer wanted.
-    for stale in ledger.addresses(of: name)
-    where stale.kind == "file" && (desired.script == nil || stale != address) {
+    if desired.declared { checkClient(desired, observed: observed, into: &result) }
+    for spool in desired.spools {
+      planSpool(spool, observed: observed, ledger: ledger, into: &result)
+    }
+    let wanted = Set(
+      desired.scripts.map { Self.address(of: $0.path) }
+        + desired.spools.map { Self.address(of: $0) })
+    // Scripts and spool folders reconcile made that are no longer wanted.
+    for stale in ledger.addresses(of: name) where !wanted.contains(stale) {
       guard let entry = ledger[stale], entry.created,
-        let path = entry.facts["path"].flatMap(HostPath.init),
-        let seen = observed.files[path]
+        let path = entry.facts["path"].flatMap(HostPath.init)
       else {
+        result.ledgerUpdates[stale] = .some(nil)
+        continue
+      }
+      if stale.kind == "folder" {
+        guard let seen = observed.folders?[path] else {
+          result.ledgerUpdates[stale] = .some(nil)
+          continue
+        }
+        let reports = seen.entries == 0 ? "" : " and the \(seen.entries) report(s) left in it"
+        result.changes.append(
+          Change(
+            address: stale, action: .delete, cause: .prune, plugin: name,
+            summary: "remove the spool folder \(path)\(reports) (no watched unit of "
+              + "\(entry.facts["user"] ?? "its user") left)",
+            payload: EmailPayload.spool(path: path, user: nil)))
+        continue
+      }
+      guard let seen = observed.files[path] else {
         result.ledgerUpdates[stale] = .some(nil)
         continue
       }
       result.changes.append(
         Change(
           address: stale, action: .delete, cause: .prune, plugin: name,
-          summary: "remove \(path) (created by reconcile, email is no longer declared)",
+          summary: "remove \(path) (created by reconcile, no longer needed by email)",
           diff: TextDiff.lines(from: seen.text, to: nil),
           payload: EmailPayload.script(path: path, contents: nil)))
     }
     return result
   }
 
+  /// The ledger address of a script.
+  static func address(of path: HostPath) -> Address { Address("file", path.description) }
+
+  /// The ledger address of a spool folder.
+  static func address(of spool: DesiredEmail.Spool) -> Address {
+    Address("folder", spool.path.description)
+  }
+
   private func planScript(
-    _ script: [UInt8], address: Address, observed: ObservedEmail, ledger: Ledger,
+    _ script: DesiredEmail.Script, observed: ObservedEmail, ledger: Ledger,
     into result: inout PluginPlan
   ) {
-    let path = Self.scriptPath
-    let fingerprint = EmailFingerprint.of(script, mode: Self.scriptMode, uid: 0, gid: 0)
+    let path = script.path
+    let address = Self.address(of: path)
+    let fingerprint = EmailFingerprint.of(script.contents, mode: Self.scriptMode, uid: 0, gid: 0)
     let seen = observed.files[path]
     let entry = ledger[address]
     guard
@@ -46,7 +76,8 @@ extension EmailPlugin {
         declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
     else {
       if entry?.applied != fingerprint || entry?.declared != fingerprint {
-        result.ledgerUpdates[address] = scriptEntry(fingerprint, created: entry?.created ?? false)
+        result.ledgerUpdates[address] = scriptEntry(
+          path, fingerprint, created: entry?.created ?? false)
       }
       return
     }
@@ -57,18 +88,61 @@ extension EmailPlugin {
         notes: ["remove it by hand to let reconcile install the failure-email script there"])
       return
     }
-    let text = String(decoding: script, as: UTF8.self)
+    let text = String(decoding: script.contents, as: UTF8.self)
     let sameText = seen?.text == text
     result.changes.append(
       Change(
         address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
         summary: seen == nil
-          ? "install the failure-email script (mode 0755, root)"
+          ? "install the failure-email script \(path.name) (mode 0755, root)"
           : sameText
             ? "restore mode 0755 and owner root (\(cause.explanation))"
-            : "replace the failure-email script (\(cause.explanation))",
+            : "replace the failure-email script \(path.name) (\(cause.explanation))",
         diff: TextDiff.lines(from: seen?.text, to: text),
         payload: EmailPayload.script(path: path, contents: text)))
+  }
+
+  /// A user's spool folder: the user writes reports, the notifier's group reads and removes
+  /// them. Made after both accounts exist.
+  private func planSpool(
+    _ spool: DesiredEmail.Spool, observed: ObservedEmail, ledger: Ledger,
+    into result: inout PluginPlan
+  ) {
+    let address = Self.address(of: spool)
+    let fingerprint = EmailFingerprint.folder(
+      mode: Self.spoolMode, user: spool.user, group: Self.userName)
+    let seen = observed.folders?[spool.path]
+    let entry = ledger[address]
+    guard
+      let cause = ChangeClassifier.cause(
+        declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
+    else {
+      if entry?.applied != fingerprint || entry?.declared != fingerprint {
+        result.ledgerUpdates[address] = spoolEntry(
+          spool, fingerprint, created: entry?.created ?? false)
+      }
+      return
+    }
+    if let seen, !seen.fingerprint.hasPrefix("folder ") {
+      result.diagnostics.error(
+        "\(spool.path) exists and is not a folder; reconcile will not replace it",
+        code: "host-conflict",
+        notes: ["remove it by hand to let reconcile make the failure-email spool of \(spool.user)"])
+      return
+    }
+    let want = "mode 2770, owner \(spool.user), group \(Self.userName)"
+    result.changes.append(
+      Change(
+        address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
+        summary: seen == nil
+          ? "make the failure-email spool folder of \(spool.user) (\(want))"
+          : "restore \(want) (\(cause.explanation))",
+        diff: seen.map { ["-\($0.fingerprint)", "+\(fingerprint)"] } ?? ["+\(fingerprint)"],
+        dependsOn: [
+          Address("user", spool.user), Address("user", Self.userName),
+          Address("group", Self.userName),
+        ],
+        payload: EmailPayload.spool(path: spool.path, user: spool.user)))
   }
 
   /// The client configuration holds credentials: it must be a root-only file. Refused (an
@@ -119,10 +193,18 @@ extension EmailPlugin {
     }
   }
 
-  func scriptEntry(_ fingerprint: String, created: Bool) -> Ledger.Entry {
+  func scriptEntry(_ path: HostPath, _ fingerprint: String, created: Bool) -> Ledger.Entry {
     Ledger.Entry(
       plugin: name, applied: fingerprint, declared: fingerprint, created: created,
-      facts: ["path": Self.scriptPath.description])
+      facts: ["path": path.description])
+  }
+
+  func spoolEntry(_ spool: DesiredEmail.Spool, _ fingerprint: String, created: Bool)
+    -> Ledger.Entry
+  {
+    Ledger.Entry(
+      plugin: name, applied: fingerprint, declared: fingerprint, created: created,
+      facts: ["path": spool.path.description, "user": spool.user])
   }
 }
 

@@ -1,36 +1,52 @@
 import Core
 
-/// A system unit reconcile manages, as systemd will load it, for the watch list and the lints.
+/// A unit reconcile manages, as systemd will load it, for the watch list and the lints: a
+/// system unit, or a user unit made for one user (a container's, run by that user's manager).
 struct ManagedUnit: Sendable {
   var name: UnitName
   /// The unit file followed by its drop-ins from the repository and earlier plugins.
   var merged: UnitFile
   /// Where to point diagnostics about it that have no line of their own.
   var position: SourcePosition?
+  /// `.user` for a unit of one user's manager.
+  var scope: UnitScope = .system
+  /// For a user unit: the user whose manager runs it.
+  var user: String? = nil
 
-  /// Every system unit the host installs: the repository's, then those earlier plugins
-  /// generate, each with the drop-ins it gets so far.
+  /// Every unit the host installs: the repository's, then the system units earlier plugins
+  /// generate, then the user units they generate for one user; each with the drop-ins it gets
+  /// so far. User units for every user (no `user`) are left out: no one user's mail covers them.
   static func all(_ declarations: HostDeclarations, _ contributions: Contributions) -> [ManagedUnit]
   {
     var result: [ManagedUnit] = declarations.units.map {
       ManagedUnit(name: $0.name, merged: $0.merged, position: SourcePosition(file: $0.path))
     }
-    for generated in contributions.units where generated.scope == .system {
-      guard !result.contains(where: { $0.name == generated.name }) else { continue }
+    for generated in contributions.units {
+      guard generated.scope == .system || generated.user != nil,
+        !result.contains(where: { $0.name == generated.name && $0.scope == generated.scope })
+      else { continue }
       let parsed =
         (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get())
         ?? UnitFile()
-      result.append(ManagedUnit(name: generated.name, merged: parsed, position: generated.position))
+      result.append(
+        ManagedUnit(
+          name: generated.name, merged: parsed, position: generated.position,
+          scope: generated.scope, user: generated.scope == .user ? generated.user : nil))
     }
-    for dropIn in contributions.dropIns.sorted(by: { $0.fileName < $1.fileName })
-    where dropIn.scope == .system {
-      guard let index = result.firstIndex(where: { $0.name == dropIn.unit }),
+    for dropIn in contributions.dropIns.sorted(by: { $0.fileName < $1.fileName }) {
+      guard
+        let index = result.firstIndex(where: {
+          $0.name == dropIn.unit && $0.scope == dropIn.scope
+        }),
         case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
       else { continue }
       result[index].merged = UnitFile.merged(result[index].merged, dropIns: [parsed])
     }
-    return result.sorted { $0.name < $1.name }
+    return result.sorted { ($0.scope, $0.name) < ($1.scope, $1.name) }
   }
+
+  /// The name for messages: `USER/NAME` for a user unit.
+  var label: String { user.map { "\($0)/\(name)" } ?? name.rawValue }
 
   /// The position of an assignment: its file and line when it comes from the repository.
   func position(of assignment: UnitFile.Assignment?) -> SourcePosition? {

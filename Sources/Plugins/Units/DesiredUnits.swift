@@ -15,6 +15,9 @@ public struct DesiredUnits: Sendable {
     public var origin: String
     /// For a user unit made for one user (`ConditionUser=`): the user whose manager runs it.
     public var user: String? = nil
+    /// Whether a change of this file restarts its running unit; false for a drop-in whose
+    /// lines systemd takes at `daemon-reload` alone (failure email's `OnFailure=`).
+    public var restartsUnit = true
 
     /// The path on the host.
     public var path: HostPath {

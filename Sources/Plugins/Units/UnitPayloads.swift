@@ -3,8 +3,9 @@ import Core
 /// How the units plugin applies each kind of change; carried in `Change.payload`.
 enum UnitPayload: Codable, Sendable {
   /// Write (contents) or remove (nil) a unit file or drop-in; `user` for a user unit made for
-  /// one user (recorded in the ledger, so its removal reaches that user's manager).
-  case file(path: HostPath, contents: String?, user: String? = nil)
+  /// one user (recorded in the ledger, so its removal reaches that user's manager);
+  /// `reloadOnly` for a drop-in whose changes need no restart (recorded too, for its removal).
+  case file(path: HostPath, contents: String?, user: String? = nil, reloadOnly: Bool? = nil)
   /// Create `add` links and remove `remove` links (offline), or enable/disable (live).
   case enablement(scope: UnitScope, unit: UnitName, add: [InstallSection.Link], remove: [InstallSection.Link], enable: Bool)
   /// `daemon-reload` of the system manager.

@@ -6,14 +6,15 @@ extension UnitsPlugin {
 
   public func apply(_ change: Change, host: Host, ledger: inout Ledger) throws -> String? {
     switch try change.payload(as: UnitPayload.self) {
-    case .file(let path, let contents?, let user):
+    case .file(let path, let contents?, let user, let reloadOnly):
       let bytes = Array(contents.utf8)
       try host.fs.write(path, bytes, mode: 0o644)
       let created = ledger[change.address]?.created ?? (change.cause != .adoption)
-      ledger[change.address] = fileEntry(path, Fingerprint.of(bytes), created: created, user: user)
+      ledger[change.address] = fileEntry(
+        path, Fingerprint.of(bytes), created: created, user: user, reloadOnly: reloadOnly ?? false)
       return nil
 
-    case .file(let path, nil, _):
+    case .file(let path, nil, _, _):
       try host.fs.remove(path)
       if change.address.kind == "drop-in" { try host.fs.removeFolderIfEmpty(path.parent) }
       ledger[change.address] = nil

@@ -46,7 +46,7 @@ extension UnitsPlugin {
       desired.files.append(
         .init(
           scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents,
-          origin: dropIn.origin, user: owner))
+          origin: dropIn.origin, user: owner, restartsUnit: dropIn.restartsUnit))
       if dropIn.scope == .system, let unit = merged[dropIn.unit] {
         let parsed = (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
         merged[dropIn.unit] = (.system, UnitFile.merged(unit.unit, dropIns: [parsed]))

@@ -10,6 +10,9 @@ extension UnitsPlugin {
     // User units made for one user: which changed, by user, and the file changes of each user.
     var changedUserUnits: [String: Set<UnitName>] = [:]
     var userFileChanges: [String: [Address]] = [:]
+    // Changes of user units for every user (`/etc/systemd/user`, no `ConditionUser=`): every
+    // manager reconcile drives re-reads them.
+    var sharedUserFileChanges: [Address] = []
     let desiredAddresses = Set(desired.files.map(\.address) + desired.activations.map(\.address))
 
     // Unit files and drop-ins.
@@ -21,9 +24,13 @@ extension UnitsPlugin {
         let cause = ChangeClassifier.cause(
           declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
       else {
-        if entry?.applied != fingerprint || entry?.declared != fingerprint || entry?.facts["user"] != file.user {
+        if entry?.applied != fingerprint || entry?.declared != fingerprint
+          || entry?.facts["user"] != file.user
+          || (entry?.facts["reload-only"] == "yes") == file.restartsUnit
+        {
           result.ledgerUpdates[file.address] = fileEntry(
-            file.path, fingerprint, created: entry?.created ?? false, user: file.user)
+            file.path, fingerprint, created: entry?.created ?? false, user: file.user,
+            reloadOnly: !file.restartsUnit)
         }
         continue
       }
@@ -40,14 +47,21 @@ extension UnitsPlugin {
           address: file.address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
           summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
           diff: TextDiff.lines(from: seen?.text, to: text), dependsOn: [],
-          payload: UnitPayload.file(path: file.path, contents: text, user: file.user)))
+          payload: UnitPayload.file(
+            path: file.path, contents: text, user: file.user,
+            reloadOnly: file.restartsUnit ? nil : true)))
+      // A drop-in systemd takes at daemon-reload alone (restartsUnit false) reloads only.
       if file.scope == .system {
-        changedUnits.insert(file.unit)
+        if file.restartsUnit { changedUnits.insert(file.unit) }
         systemFileChanges.append(file.address)
       }
-      if file.scope == .user, let user = file.user {
-        changedUserUnits[user, default: []].insert(file.unit)
-        userFileChanges[user, default: []].append(file.address)
+      if file.scope == .user {
+        if let user = file.user {
+          if file.restartsUnit { changedUserUnits[user, default: []].insert(file.unit) }
+          userFileChanges[user, default: []].append(file.address)
+        } else {
+          sharedUserFileChanges.append(file.address)
+        }
       }
     }
 
@@ -82,7 +96,11 @@ extension UnitsPlugin {
           removedUnits.insert(unit)
         }
       }
-      if let user { userFileChanges[user, default: []].append(address) }
+      if let user {
+        userFileChanges[user, default: []].append(address)
+      } else if address.name.hasPrefix("user/") {
+        sharedUserFileChanges.append(address)
+      }
       result.changes.append(
         Change(
           address: address, action: .delete, cause: .prune, plugin: name,
@@ -90,7 +108,13 @@ extension UnitsPlugin {
           diff: TextDiff.lines(from: seen.text, to: nil),
           payload: UnitPayload.file(path: path, contents: nil, user: user)))
       if !address.name.hasPrefix("user/") { systemFileChanges.append(address) }
-      if let unit = UnitName(unitName), user == nil { changedUnits.insert(unit) }
+      if let unit = UnitName(unitName), user == nil, entry.facts["reload-only"] != "yes" {
+        changedUnits.insert(unit)
+      }
+    }
+    if !sharedUserFileChanges.isEmpty {
+      let users = Set(desired.files.compactMap(\.user)).union(userFileChanges.keys)
+      for user in users { userFileChanges[user, default: []] += sharedUserFileChanges }
     }
 
     // A running systemd re-reads unit files once, after every file change, and also when it
@@ -282,9 +306,13 @@ extension UnitsPlugin {
     }
   }
 
-  func fileEntry(_ path: HostPath, _ fingerprint: String, created: Bool, user: String? = nil) -> Ledger.Entry {
+  func fileEntry(
+    _ path: HostPath, _ fingerprint: String, created: Bool, user: String? = nil,
+    reloadOnly: Bool = false
+  ) -> Ledger.Entry {
     var facts = ["path": path.description]
     if let user { facts["user"] = user }
+    if reloadOnly { facts["reload-only"] = "yes" }
     return Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: created, facts: facts)
   }
 
