@@ -2,7 +2,7 @@ import Foundation
 
 extension TestBed {
   /// `scripts/testbed` of this package, or `TESTBED_SCRIPT` when set.
-  static var scriptPath: String {
+  public static var scriptPath: String {
     if let path = ProcessInfo.processInfo.environment["TESTBED_SCRIPT"] { return path }
     return URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent()  // TestSupport
