@@ -15,15 +15,20 @@ extension UnitsPlugin {
       merged[unit.name] = (.system, unit.merged)
     }
     var enabledByPlugins: [(GeneratedUnit, InstallSection)] = []
+    // Files by address (which holds scope, unit and drop-in name), for the collision checks:
+    // a search of every file for each generated one made decoding quadratic.
+    var origins = Dictionary(desired.files.map { ($0.address, $0.origin) }, uniquingKeysWith: { a, _ in a })
     for generated in contributions.units {
-      if let existing = desired.files.first(where: { $0.dropIn == nil && $0.unit == generated.name && $0.scope == generated.scope }) {
+      let file = DesiredUnits.File(
+        scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents, origin: generated.origin)
+      if let existing = origins[file.address] {
         diagnostics.error(
-          "\(generated.origin) generates \(generated.name), which \(existing.origin) also ships", at: generated.position,
+          "\(generated.origin) generates \(generated.name), which \(existing) also ships", at: generated.position,
           code: "duplicate-resource")
         continue
       }
-      desired.files.append(
-        .init(scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents, origin: generated.origin))
+      desired.files.append(file)
+      origins[file.address] = file.origin
       let parsed = (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get()) ?? UnitFile()
       if generated.scope == .system { merged[generated.name] = (.system, parsed) }
       if generated.enable { enabledByPlugins.append((generated, InstallSection(parsed))) }
@@ -33,14 +38,16 @@ extension UnitsPlugin {
         diagnostics.error("\(dropIn.origin) made an invalid drop-in name \(dropIn.fileName)", at: dropIn.position, code: "internal")
         continue
       }
-      if desired.files.contains(where: { $0.unit == dropIn.unit && $0.dropIn == dropIn.fileName && $0.scope == dropIn.scope }) {
+      let file = DesiredUnits.File(
+        scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.origin)
+      if origins[file.address] != nil {
         diagnostics.error(
           "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another", at: dropIn.position,
           code: "duplicate-resource")
         continue
       }
-      desired.files.append(
-        .init(scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.origin))
+      desired.files.append(file)
+      origins[file.address] = file.origin
       if dropIn.scope == .system, let unit = merged[dropIn.unit] {
         let parsed = (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
         merged[dropIn.unit] = (.system, UnitFile.merged(unit.unit, dropIns: [parsed]))
@@ -52,7 +59,9 @@ extension UnitsPlugin {
         .init(scope: generated.scope, unit: generated.name, enable: true, start: generated.scope == .system,
           install: install, position: generated.position))
     }
-    desired.files.sort { ($0.scope, $0.path) < ($1.scope, $1.path) }
+    // Each path made once, not once per comparison.
+    desired.files = desired.files.map { (scope: $0.scope, path: $0.path.description, file: $0) }
+      .sorted { ($0.scope, $0.path) < ($1.scope, $1.path) }.map(\.file)
     return desired
   }
 
