@@ -2,6 +2,7 @@
 // reconcile: a git-backed host-state reconciler. Layers: SystemCalls (POSIX shim) ->
 // Core (model, loader, engine) -> Plugins/* (one target each) -> reconcile (command line).
 // Binding targets (CGit2, CSystemd and their Swift owners) are the only code that imports C.
+import Foundation
 import PackageDescription
 
 /// A plugin target: imports Core only.
@@ -17,7 +18,9 @@ let plugins = ["Units", "Users", "Subids", "Linger", "Hardening", "Podman", "Ema
 let package = Package(
   name: "reconcile",
   platforms: [.macOS(.v14)],
-  products: [.executable(name: "reconcile", targets: ["reconcile"])],
+  products: [
+    .executable(name: "reconcile", targets: ["reconcile"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -46,14 +49,27 @@ let package = Package(
       dependencies: ["Users", "Subids", "Linger", "Units", "Core", "SystemCalls", "TestSupport"],
       exclude: readme),
     .testTarget(
-      name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"], exclude: ["Corpus"]),
+      name: "HardeningTests", dependencies: ["Hardening", "Units", "Core", "TestSupport"],
+      exclude: ["Corpus", "README.md"]),
     .testTarget(
       name: "ReconcileTests", dependencies: ["reconcile", "Core", "TestSupport", "GitSource"],
-      exclude: ["HostileCorpus"]),
+      exclude: ["HostileCorpus", "Golden"]),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Core", "SystemCalls", "TestSupport"]),
     .executableTarget(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "Core", "TestSupport"], exclude: readme),
+    .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"], exclude: readme),
   ],
   swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets for the parsers, only when asked for: a fuzzer executable has no main of
+// its own, so it cannot link in an ordinary build.
+//   RECONCILE_FUZZ=1 swift build -c release --sanitize=fuzzer --product FuzzLoader
+if ProcessInfo.processInfo.environment["RECONCILE_FUZZ"] != nil {
+  package.targets += ["FuzzUnitFile", "FuzzLoader"].map { name in
+    .executableTarget(
+      name: name, dependencies: ["Core"], path: "Tests/Fuzz/\(name)",
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+  }
+}

@@ -10,7 +10,8 @@ final class GitRepository {
   /// The repository's directory.
   let path: String
 
-  private init(pointer: OpaquePointer, path: String) {
+  /// Takes ownership of an open `git_repository *`.
+  init(pointer: OpaquePointer, path: String) {
     self.pointer = pointer
     self.path = path
   }

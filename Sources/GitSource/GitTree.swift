@@ -16,18 +16,36 @@ public struct GitTree: StateTree {
 
   /// Opens the tree of `commit` in the mirror, on its own repository handle.
   public init(mirror: GitMirror, commit: ObjectID) throws {
-    self.commit = commit
     do {
-      let repository = try GitMirror.open(mirror.path)
-      let tree = try repository.commit(commit).tree()
-      reader = TreeReader(repository: repository, root: git_tree_id(tree.pointer).pointee)
+      try self.init(repository: try GitMirror.open(mirror.path), commit: commit, folder: "")
     } catch {
       throw MirrorError(
         operation: "reading the tree of commit \(commit.short)", underlying: error)
     }
   }
 
-  public var origin: String { "commit \(commit.short)" }
+  /// The tree of `commit` in `repository` (a handle this value then owns), or of the
+  /// sub-folder `folder` of it (`""` for the whole tree).
+  init(repository: GitRepository, commit: ObjectID, folder: String) throws {
+    self.commit = commit
+    self.folder = folder
+    let tree = try repository.commit(commit).tree()
+    var root = git_tree_id(tree.pointer).pointee
+    if !folder.isEmpty {
+      guard let entry = try tree.entry(at: folder), entry.mode == GIT_FILEMODE_TREE else {
+        throw StateTreeError(path: folder, reason: "is not a folder in commit \(commit.short)")
+      }
+      root = entry.oid
+    }
+    reader = TreeReader(repository: repository, root: root)
+  }
+
+  /// The sub-folder of the commit this tree is rooted at (`""`: the whole commit).
+  public let folder: String
+
+  public var origin: String {
+    folder.isEmpty ? "commit \(commit.short)" : "commit \(commit.short):\(folder)"
+  }
 
   public func entries(of directory: String) throws -> [TreeEntry]? {
     let path = try Self.normalized(directory)

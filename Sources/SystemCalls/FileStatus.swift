@@ -39,6 +39,15 @@ public struct FileStatus: Sendable, Equatable {
   }
 }
 
+/// The status of `path`, following symlinks; nil when it does not exist. For read-only
+/// questions about the host (does a unit's `ConditionPathExists=` hold?), never for writes.
+/// `stat(2)`
+public func statusFollowingLinks(_ path: String) -> FileStatus? {
+  var st = stat()
+  guard stat(path, &st) == 0 else { return nil }
+  return FileStatus(st)
+}
+
 /// The kernel's host name. `gethostname(2)`
 public func hostName() -> String {
   var buffer = [CChar](repeating: 0, count: 256)

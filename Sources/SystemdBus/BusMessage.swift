@@ -92,6 +92,20 @@ final class BusMessage: @unchecked Sendable {
     return value
   }
 
+  /// Reads a boolean (`b`). `sd_bus_message_read_basic`
+  func readBool() throws(SystemdError) -> Bool {
+    var value: Int32 = 0
+    try check("sd_bus_message_read_basic", "b", sd_bus_message_read_basic(pointer, 98, &value))
+    return value != 0
+  }
+
+  /// Reads an unsigned 64-bit integer (`t`). `sd_bus_message_read_basic`
+  func readUInt64() throws(SystemdError) -> UInt64 {
+    var value: UInt64 = 0
+    try check("sd_bus_message_read_basic", "t", sd_bus_message_read_basic(pointer, 116, &value))
+    return value
+  }
+
   /// Reads a byte array (`ay`). `sd_bus_message_read_array`
   func readBytes() throws(SystemdError) -> [UInt8] {
     var bytes: UnsafeRawPointer? = nil

@@ -10,7 +10,8 @@ import Core
 extension SystemdManagerClient {
   /// The unit properties `states(of:)` reads.
   static let stateProperties: Set<String> = [
-    "LoadState", "ActiveState", "SubState", "UnitFileState", "InvocationID",
+    "LoadState", "ActiveState", "SubState", "UnitFileState", "InvocationID", "ConditionResult",
+    "ConditionTimestamp",
   ]
 
   /// Reads the runtime state of each unit: one `Properties.GetAll` per unit on its object
@@ -67,6 +68,8 @@ extension SystemdManagerClient {
   static func state(from reply: BusMessage) throws(SystemdError) -> UnitRuntimeState {
     var state = UnitRuntimeState(
       loadState: "", activeState: "", subState: "", unitFileState: "", invocationID: "")
+    var conditionResult = true
+    var conditionChecked = false
     _ = try reply.enter("a", "{sv}")
     while try reply.enter("e", "sv") {
       let name = try reply.readString()
@@ -81,6 +84,14 @@ extension SystemdManagerClient {
         case "SubState": state.subState = value
         default: state.unitFileState = value
         }
+      case "ConditionResult":
+        _ = try reply.enter("v", "b")
+        conditionResult = try reply.readBool()
+        try reply.exit()
+      case "ConditionTimestamp":
+        _ = try reply.enter("v", "t")
+        conditionChecked = try reply.readUInt64() != 0
+        try reply.exit()
       case "InvocationID":
         _ = try reply.enter("v", "ay")
         let bytes = try reply.readBytes()
@@ -92,6 +103,7 @@ extension SystemdManagerClient {
       try reply.exit()
     }
     try reply.exit()
+    state.conditionFailed = conditionChecked && !conditionResult
     return state
   }
 

@@ -24,7 +24,8 @@ enum ExitCodes {
 
   static let help = """
     Exit codes:
-      0   plan: in sync; apply: all changes applied, nothing had drifted; check: valid
+      0   plan: in sync; apply: all changes applied, nothing had drifted; check: valid;
+          review: the review ran (whatever it found); snapshot: written
       1   error (invalid repository, refused source, failed change, unreadable host)
       2   plan: repository changes pending
       4   plan: drift on the host; apply: succeeded after reverting (or reporting) drift

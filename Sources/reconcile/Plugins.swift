@@ -17,4 +17,8 @@ enum PluginList {
     LingerPlugin(),
     UnitsPlugin(),
   ]
+
+  /// The plugins whose apply needs root beyond writing root-owned files (shadow-utils for
+  /// accounts and subordinate IDs): `review` names them when it cannot simulate a commit.
+  static let needingRoot: Set<String> = ["users", "subids"]
 }

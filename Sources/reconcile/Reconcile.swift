@@ -18,10 +18,15 @@ struct Reconcile: ParsableCommand {
         reconcile check /srv/state                          validate every host
         reconcile status                                    in sync? drift? fresh?
         reconcile drift --since 7d                          what changed behind our back
+        reconcile review --base origin/main --head HEAD     what a pull request will do
+        reconcile snapshot --output host.json               save what this host looks like
 
       \(ExitCodes.help)
       """,
-    subcommands: [PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self]
+    subcommands: [
+      PlanCommand.self, ApplyCommand.self, CheckCommand.self, StatusCommand.self, DriftCommand.self,
+      ReviewCommand.self, SnapshotCommand.self,
+    ]
   )
 
   @Flag(name: .customLong("dry-run"), help: "Show what would change and change nothing: 'reconcile --dry-run ...' is 'reconcile plan ...', and so is 'reconcile apply --dry-run ...'.")

@@ -65,6 +65,13 @@ public final class RootedFileSystem: Sendable {
     return try dir.entries()
   }
 
+  /// The status of `path`, following symlinks as programs would (within the root only when
+  /// the root is `/`). Only for read-only questions such as a unit's `ConditionPathExists=`;
+  /// never for anything reconcile writes.
+  public func statusFollowingLinks(_ path: HostPath) -> FileStatus? {
+    SystemCalls.statusFollowingLinks(realPath(path))
+  }
+
   /// The target of the symlink at `path`; nil when there is no symlink there.
   public func symlinkTarget(_ path: HostPath) throws -> String? {
     guard let dir = try openParent(of: path), let st = try? dir.status(of: path.name), st.kind == .symlink else {

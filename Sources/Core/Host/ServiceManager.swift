@@ -42,6 +42,9 @@ public struct UnitRuntimeState: Sendable, Codable, Hashable {
   public var unitFileState: String
   /// `InvocationID` as 32 hex digits, empty when the unit never ran.
   public var invocationID: String
+  /// Whether the last start was skipped because a `Condition*=` did not hold
+  /// (`ConditionTimestamp` set, `ConditionResult` false): systemd decided not to run it.
+  public var conditionFailed = false
 
   public init(
     loadState: String, activeState: String, subState: String, unitFileState: String,

@@ -42,6 +42,8 @@ public struct DesiredUnits: Sendable {
     public var install: InstallSection
     /// Where this was declared.
     public var position: SourcePosition?
+    /// The unit's file-system conditions, when reconcile can check them all.
+    var conditions: [UnitCondition]? = []
 
     /// `enablement:NAME` (with `user/` for user units).
     public var address: Address {

@@ -18,4 +18,6 @@ public struct ObservedUnits: Sendable, Codable {
   public var runtime: [UnitName: UnitRuntimeState] = [:]
   /// Whether runtime states were observed.
   public var live = false
+  /// Units not to start because one of their file-system conditions does not hold, with it.
+  public var unmetConditions: [UnitName: String] = [:]
 }

@@ -122,9 +122,11 @@ extension UnitsPlugin {
           "\(name) is triggered by \(triggered[name]!) and should not be started directly", at: declaration.position,
           code: "trigger-started")
       }
-      activations.append(
-        .init(scope: .system, unit: name, enable: declaration.enable, start: start, install: install,
-          position: declaration.position))
+      var activation = DesiredUnits.Activation(
+        scope: .system, unit: name, enable: declaration.enable, start: start, install: install,
+        position: declaration.position)
+      activation.conditions = UnitCondition.conditions(of: merged[name.template ?? name]!.unit)
+      activations.append(activation)
     }
     return activations
   }

@@ -32,6 +32,11 @@ extension UnitsPlugin {
       }
       observed.runtime = try systemd.states(of: units.sorted())
       observed.live = true
+      for activation in desired.activations where activation.start {
+        if let unmet = activation.conditions?.first(where: { !$0.holds(on: host.fs) }) {
+          observed.unmetConditions[activation.unit] = unmet.description
+        }
+      }
     }
     return observed
   }

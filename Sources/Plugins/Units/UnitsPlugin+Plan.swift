@@ -151,6 +151,11 @@ extension UnitsPlugin {
       if active && changed {
         operation = .restart
         summary = "restart (its unit file changed)"
+      } else if !active, let unmet = observed.unmetConditions[activation.unit] {
+        // systemd would skip it (e.g. its program is not installed): the declared
+        // behaviour, not drift. It starts on the first run after the condition holds.
+        result.notes.append("\(activation.unit) not started: \(unmet) does not hold")
+        continue
       } else if !active {
         operation = .start
         summary = "start (now \(state?.activeState ?? "unknown"))"
