@@ -10,20 +10,31 @@ extension UnitsPlugin {
       if let path = entry.facts["path"].flatMap(HostPath.init) { paths.insert(path) }
       for link in Self.links(in: entry) { linkPaths.insert(link.path) }
     }
-    for path in paths {
-      guard let status = try host.fs.status(path) else { continue }
-      switch status.kind {
-      case .regular:
-        let bytes = try host.fs.read(path) ?? []
-        observed.files[path] = .init(fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
-      case .symlink:
-        observed.files[path] = .init(fingerprint: "symlink:" + (try host.fs.symlinkTarget(path) ?? ""), text: nil)
-      default:
-        observed.files[path] = .init(fingerprint: "other", text: nil)
+    // Folder by folder: nearly every file is in /etc/systemd/system or a .wants folder, and
+    // walking from the root for each one made most of a no-op run's system calls.
+    for (folder, paths) in Dictionary(grouping: paths, by: \.parent) {
+      try host.fs.withFolder(folder) { folder in
+        for path in paths {
+          guard let status = try folder.status(path) else { continue }
+          switch status.kind {
+          case .regular:
+            let bytes = try folder.read(path) ?? []
+            observed.files[path] = .init(
+              fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
+          case .symlink:
+            observed.files[path] = .init(fingerprint: "symlink:" + (try folder.symlinkTarget(path) ?? ""), text: nil)
+          default:
+            observed.files[path] = .init(fingerprint: "other", text: nil)
+          }
+        }
       }
     }
-    for path in linkPaths {
-      if let target = try host.fs.symlinkTarget(path) { observed.links[path] = target }
+    for (folder, paths) in Dictionary(grouping: linkPaths, by: \.parent) {
+      try host.fs.withFolder(folder) { folder in
+        for path in paths {
+          if let target = try folder.symlinkTarget(path) { observed.links[path] = target }
+        }
+      }
     }
     if let systemd = host.systemd {
       var units = Set(desired.activations.filter { $0.scope == .system }.map(\.unit))
