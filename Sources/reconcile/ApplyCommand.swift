@@ -81,7 +81,8 @@ extension ApplyCommand {
     let manager = session.host.systemd
     let methodCalls = (manager as? SystemdManagerClient).map { String($0.methodCalls) } ?? "-"
     Terminal.error(
-      "reconcile-counters: dbus-method-calls=\(methodCalls) dbus-changing-calls=\(manager?.changingCalls ?? 0) "
+      "reconcile-counters: dbus-method-calls=\(methodCalls) "
+        + "dbus-changing-calls=\(manager?.changingCalls ?? 0) "
         + "files-written=\(session.host.fs.counters.writes)\n")
   }
 }

@@ -10,7 +10,9 @@ import Users
 /// The engine plans a live host straight from each plugin's observation, and a saved
 /// snapshot through its JSON: both must give the same plan, on a fresh root and on a
 /// converged one that drifted.
-@Suite("A saved observation plans as the host does", .enabled(if: getuid() == 0, "shadow-utils needs root"))
+@Suite(
+  "A saved observation plans as the host does",
+  .enabled(if: getuid() == 0, "shadow-utils needs root"))
 struct ObservationSnapshotTests {
   let scratch: ScratchDirectory
   let harness: EngineHarness
@@ -20,14 +22,16 @@ struct ObservationSnapshotTests {
     try scratch.copy(from: exampleRepository, to: "repo")
     try DebianRoot.seed(scratch.join("root"))
     harness = EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()], otherSections: ["hardening"],
+      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
+      otherSections: ["hardening"],
       repository: scratch.join("repo"), host: "gemini", root: scratch.join("root"))
   }
 
   /// The live plan and the plan of the observation after a JSON round trip, as JSON.
   func bothPlans() throws -> (live: String, snapshot: String) {
     let fs = try harness.fileSystem()
-    let host = Host(fs: fs, facts: HostFacts(name: "gemini", live: false, stateDirectory: harness.stateDirectory))
+    let host = Host(
+      fs: fs, facts: HostFacts(name: "gemini", live: false, stateDirectory: harness.stateDirectory))
     let ledger = try Ledger.load(from: fs, stateDirectory: harness.stateDirectory)
     let loaded = try harness.load()
     let live = try harness.engine.plan(loaded, host: host, ledger: ledger)

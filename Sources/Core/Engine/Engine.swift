@@ -90,7 +90,9 @@ public struct Engine: Sendable {
   }
 
   /// The plan made of every plugin's part, in application order.
-  private func assemble(_ loaded: LoadedHost, facts: HostFacts, parts: [PluginPlan]) throws -> Plan {
+  private func assemble(
+    _ loaded: LoadedHost, facts: HostFacts, parts: [PluginPlan]
+  ) throws -> Plan {
     var changes: [Change] = []
     var diagnostics = Diagnostics(loaded.warnings)
     var limitations: [String] = []

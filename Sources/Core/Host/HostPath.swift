@@ -9,7 +9,8 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
     // Split on the bytes: the separator is a byte to the kernel, and splitting characters
     // made path parsing a tenth of a no-op run.
     guard path.utf8.first == UInt8(ascii: "/") else { return nil }
-    let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst()
+    let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+      .dropFirst()
     var components: [String] = []
     for part in parts {
       let part = Substring(part)
@@ -30,7 +31,8 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
     // On the bytes: `contains("/")` on text resolves to Foundation's substring search, which
     // made path parsing a tenth of a no-op run.
     !name.isEmpty && name != "." && name != ".."
-      && !name.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) && name.utf8.count <= 255
+      && !name.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 })
+      && name.utf8.count <= 255
   }
 
   /// This path with one more component; nil when `name` is not a valid component.

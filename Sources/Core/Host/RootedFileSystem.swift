@@ -46,7 +46,9 @@ public final class RootedFileSystem: Sendable {
   /// of one folder (the units plugin observes every unit file in /etc/systemd/system), where
   /// a walk from the root for each file made most of a no-op run's system calls. The reader
   /// refuses paths outside the folder.
-  public func withFolder<T>(_ path: HostPath, _ body: (borrowing FolderReader) throws -> T) throws -> T {
+  public func withFolder<T>(
+    _ path: HostPath, _ body: (borrowing FolderReader) throws -> T
+  ) throws -> T {
     try body(FolderReader(fs: self, folder: path, dir: try open(path)))
   }
 
@@ -73,7 +75,9 @@ public final class RootedFileSystem: Sendable {
     }
 
     /// `body` with the folder's descriptor; nil when the folder does not exist.
-    private func inFolder<R>(_ path: HostPath, _ body: (borrowing Descriptor) throws -> R?) throws -> R? {
+    private func inFolder<R>(
+      _ path: HostPath, _ body: (borrowing Descriptor) throws -> R?
+    ) throws -> R? {
       guard path.parent == folder, !path.components.isEmpty else {
         throw InternalError("\(path) is not in the folder \(folder) being read")
       }

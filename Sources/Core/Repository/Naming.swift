@@ -22,7 +22,9 @@ public enum Naming {
   /// Compares bytes: every allowed character is ASCII, so a name matches exactly when its
   /// bytes do (a search of the allowed characters per character was a visible cost).
   private static func matches(_ name: String, first: String, rest: String, max: Int) -> Bool {
-    guard let head = name.utf8.first, name.utf8.count <= max, first.utf8.contains(head) else { return false }
+    guard let head = name.utf8.first, name.utf8.count <= max, first.utf8.contains(head) else {
+      return false
+    }
     return name.utf8.dropFirst().allSatisfy { rest.utf8.contains($0) }
   }
 }

@@ -32,7 +32,8 @@ public enum SHA256 {
   /// fingerprinting the installed unit files was a tenth of a no-op run.
   public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
     var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
+      0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
     var message: [UInt8] = []
     message.reserveCapacity(bytes.count + 72)
@@ -40,7 +41,9 @@ public enum SHA256 {
     let bitLength = UInt64(message.count) * 8
     message.append(0x80)
     message.append(contentsOf: repeatElement(0, count: (120 - message.count % 64) % 64))
-    for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
     k.withUnsafeBufferPointer { k in
       message.withUnsafeBufferPointer { message in
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
@@ -48,8 +51,8 @@ public enum SHA256 {
             for i in 0..<16 {
               let j = chunk + i * 4
               w[i] =
-                UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8
-                | UInt32(message[j + 3])
+                UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16
+                | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
             }
             for i in 16..<64 {
               let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
@@ -74,7 +77,9 @@ public enum SHA256 {
     var result: [UInt8] = []
     result.reserveCapacity(32)
     for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-      for shift in stride(from: 24, through: 0, by: -8) { result.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+      for shift in stride(from: 24, through: 0, by: -8) {
+        result.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+      }
     }
     return result
   }

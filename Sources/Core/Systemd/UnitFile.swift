@@ -63,18 +63,23 @@ public struct UnitFile: Sendable, Hashable {
       if trimmed.first == openBracket {
         guard trimmed.last == closeBracket, trimmed.count > 2 else {
           return .failure(
-            ParseError(line: lineNumber, column: 1, message: "invalid section header '\(string(trimmed).debugEscaped)'"))
+            ParseError(
+              line: lineNumber, column: 1,
+              message: "invalid section header '\(string(trimmed).debugEscaped)'"))
         }
         let name = trimmed.dropFirst().dropLast()
         guard name.allSatisfy({ isAlphanumeric($0) || $0 == dash }) else {
           return .failure(
-            ParseError(line: lineNumber, column: 2, message: "invalid section name '\(string(name).debugEscaped)'"))
+            ParseError(
+              line: lineNumber, column: 2,
+              message: "invalid section name '\(string(name).debugEscaped)'"))
         }
         section = string(name)
         continue
       }
       guard section != nil else {
-        return .failure(ParseError(line: lineNumber, column: 1, message: "assignment outside of any [Section]"))
+        return .failure(
+          ParseError(line: lineNumber, column: 1, message: "assignment outside of any [Section]"))
       }
       if trimmed.last == backslash {
         pending = (Array(trimmed.dropLast()), lineNumber)
@@ -82,19 +87,28 @@ public struct UnitFile: Sendable, Hashable {
       }
       if let error = add(trimmed, line: lineNumber) { return .failure(error) }
     }
-    if let pending, let error = add(pending.text[...], line: pending.line) { return .failure(error) }
+    if let pending, let error = add(pending.text[...], line: pending.line) {
+      return .failure(error)
+    }
     return .success(UnitFile(assignments: assignments))
 
     func add(_ text: ArraySlice<UInt8>, line: Int) -> ParseError? {
       guard let eq = text.firstIndex(of: equals) else {
-        return ParseError(line: line, column: 1, message: "expected Key=Value, found '\(string(text).debugEscaped)'")
+        return ParseError(
+          line: line, column: 1,
+          message: "expected Key=Value, found '\(string(text).debugEscaped)'")
       }
       let key = trimmed(text[..<eq])
-      guard !key.isEmpty, key.allSatisfy({ isAlphanumeric($0) || $0 == dash || $0 == underscore || $0 == dot }) else {
-        return ParseError(line: line, column: 1, message: "invalid key '\(string(key).debugEscaped)'")
+      guard !key.isEmpty,
+        key.allSatisfy({ isAlphanumeric($0) || $0 == dash || $0 == underscore || $0 == dot })
+      else {
+        return ParseError(
+          line: line, column: 1, message: "invalid key '\(string(key).debugEscaped)'")
       }
       let value = trimmed(text[(eq + 1)...])
-      assignments.append(Assignment(section: section!, key: string(key), value: string(value), line: line, file: file))
+      assignments.append(
+        Assignment(
+          section: section!, key: string(key), value: string(value), line: line, file: file))
       return nil
     }
   }
@@ -113,18 +127,25 @@ public struct UnitFile: Sendable, Hashable {
 
   /// `bytes` without leading and trailing spaces, tabs and carriage returns.
   private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-    let isBlank = { (byte: UInt8) in byte == space || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
-    guard let first = bytes.firstIndex(where: { !isBlank($0) }) else { return bytes[bytes.endIndex...] }
+    let isBlank = { (byte: UInt8) in
+      byte == space || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+    guard let first = bytes.firstIndex(where: { !isBlank($0) }) else {
+      return bytes[bytes.endIndex...]
+    }
     let last = bytes.lastIndex(where: { !isBlank($0) })!
     return bytes[first...last]
   }
 
   private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+      || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
       || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
   }
 
-  private static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+  private static func string(_ bytes: ArraySlice<UInt8>) -> String {
+    String(decoding: bytes, as: UTF8.self)
+  }
 
   /// The file followed by its drop-ins in order: a merged view as systemd loads it.
   public static func merged(_ base: UnitFile, dropIns: [UnitFile]) -> UnitFile {

@@ -17,14 +17,16 @@ extension UnitsPlugin {
     var enabledByPlugins: [(GeneratedUnit, InstallSection)] = []
     // Files by address (which holds scope, unit and drop-in name), for the collision checks:
     // a search of every file for each generated one made decoding quadratic.
-    var origins = Dictionary(desired.files.map { ($0.address, $0.origin) }, uniquingKeysWith: { a, _ in a })
+    var origins = Dictionary(
+      desired.files.map { ($0.address, $0.origin) }, uniquingKeysWith: { a, _ in a })
     for generated in contributions.units {
       let file = DesiredUnits.File(
-        scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents, origin: generated.origin)
+        scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents,
+        origin: generated.origin)
       if let existing = origins[file.address] {
         diagnostics.error(
-          "\(generated.origin) generates \(generated.name), which \(existing) also ships", at: generated.position,
-          code: "duplicate-resource")
+          "\(generated.origin) generates \(generated.name), which \(existing) also ships",
+          at: generated.position, code: "duplicate-resource")
         continue
       }
       desired.files.append(file)
@@ -39,7 +41,8 @@ extension UnitsPlugin {
         continue
       }
       let file = DesiredUnits.File(
-        scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.origin)
+        scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents,
+        origin: dropIn.origin)
       if origins[file.address] != nil {
         diagnostics.error(
           "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another", at: dropIn.position,

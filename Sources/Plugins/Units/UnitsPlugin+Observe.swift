@@ -22,7 +22,8 @@ extension UnitsPlugin {
             observed.files[path] = .init(
               fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
           case .symlink:
-            observed.files[path] = .init(fingerprint: "symlink:" + (try folder.symlinkTarget(path) ?? ""), text: nil)
+            let target = try folder.symlinkTarget(path) ?? ""
+            observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)
           default:
             observed.files[path] = .init(fingerprint: "other", text: nil)
           }
@@ -63,7 +64,8 @@ extension UnitsPlugin {
       guard let at = line.indices.first(where: { line[$0...].starts(with: arrow) }),
         let path = HostPath(String(decoding: line[..<at], as: UTF8.self))
       else { return nil }
-      return InstallSection.Link(path: path, target: String(decoding: line[(at + arrow.count)...], as: UTF8.self))
+      let target = String(decoding: line[(at + arrow.count)...], as: UTF8.self)
+      return InstallSection.Link(path: path, target: target)
     }
   }
 }

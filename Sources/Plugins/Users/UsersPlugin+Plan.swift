@@ -39,7 +39,8 @@ extension UsersPlugin {
       newUIDs[user.name] = uid
     }
     var newGIDs: [String: UInt32] = [:]
-    let usersByName = Dictionary(desired.users.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let usersByName = Dictionary(
+      desired.users.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for group in desired.groups.values.sorted(by: { $0.name < $1.name })
     where group.gid == nil && observed.group(group.name) == nil {
       let owner = group.primaryOf.flatMap { usersByName[$0] }
