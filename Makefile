@@ -2,7 +2,8 @@
 # and the system tests that boot real systemd in the nspawn test bed (scripts/README.md).
 SWIFT ?= swift
 
-.PHONY: build release build-static testbed test system-test fuzz bench clean clean-testbeds
+.PHONY: build release build-static testbed test system-test fuzz bench bench-offline bench-live clean \
+  clean-testbeds
 
 build:
 	$(SWIFT) build
@@ -30,6 +31,22 @@ system-test: build-static testbed
 FUZZ_SECONDS ?= 60
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
+
+# The benchmark (docs/bench/README.md): offline on synthetic repositories of 10 to 5,000
+# users, then live in the test bed (`swift build -c release --static-swift-stdlib`). Results in bench-results/ (ignored by git); the latest
+# are copied to docs/bench/ to be committed. BENCH_SIZES, BENCH_RUNS narrow it.
+BENCH_SIZES ?= 10,100,1000,5000
+BENCH_RUNS ?= 7
+# Both parts time the binary `build-static` makes, the one hosts (and the bed) run.
+bench: bench-offline bench-live
+
+bench-offline: build-static
+	scripts/bench/run --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS)
+	mkdir -p docs/bench && cp bench-results/latest.json docs/bench/latest.json
+
+bench-live: build-static testbed
+	scripts/bench/live
+	mkdir -p docs/bench && cp bench-results/live-latest.json docs/bench/live-latest.json
 
 clean:
 	rm -rf .build .build-fuzz

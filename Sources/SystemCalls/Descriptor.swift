@@ -49,14 +49,15 @@ public struct Descriptor: ~Copyable {
   /// Reads the whole file from the current offset, refusing more than `limit` bytes. `read(2)`
   public func readAll(limit: Int = .max) throws -> [UInt8] {
     var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-      let n = try chunk.withUnsafeMutableBytes { (buffer) throws -> Int in
-        try check("read") { Glibc.read(raw, buffer.baseAddress, buffer.count) }
+      // Read into uninitialised memory: zero-filling a 64 KiB buffer for every small file
+      // cost more than the read.
+      let chunk = try [UInt8](unsafeUninitializedCapacity: 65536) { buffer, count in
+        count = try check("read") { Glibc.read(raw, buffer.baseAddress, buffer.count) }
       }
-      if n == 0 { return result }
-      if result.count + n > limit { throw SystemCallError("read", code: EFBIG) }
-      result.append(contentsOf: chunk[0..<n])
+      if chunk.isEmpty { return result }
+      if result.count + chunk.count > limit { throw SystemCallError("read", code: EFBIG) }
+      result.append(contentsOf: chunk)
     }
   }
 

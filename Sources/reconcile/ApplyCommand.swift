@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Core
+import SystemdBus
 
 /// `reconcile apply`: make the host match the repository.
 struct ApplyCommand: ParsableCommand {
@@ -63,6 +64,7 @@ struct ApplyCommand: ParsableCommand {
       plan: plan, report: report, errors: errors)
     session.record(record, changedSomething: !plan.isEmpty)
     for error in errors { Terminal.error("error: \(error)\n") }
+    printDebugCounters(session)
     switch options.format {
     case .json: Terminal.out(ApplyOutput(plan: plan, report: report).json() + "\n")
     case .text:
@@ -72,6 +74,21 @@ struct ApplyCommand: ParsableCommand {
     }
     if !record.succeeded { throw ExitCode(ExitCodes.failure) }
     if report.foundDrift { throw ExitCode(ExitCodes.drift) }
+  }
+}
+
+extension ApplyCommand {
+  /// With `RECONCILE_DEBUG_COUNTERS=1`, one line on standard error for the benchmark
+  /// (scripts/bench/live): the D-Bus calls made to the system manager (all, and those that
+  /// change state) and the files reconcile itself wrote or removed.
+  func printDebugCounters(_ session: Session) {
+    guard ProcessInfo.processInfo.environment["RECONCILE_DEBUG_COUNTERS"] == "1" else { return }
+    let manager = session.host.systemd
+    let methodCalls = (manager as? SystemdManagerClient).map { String($0.methodCalls) } ?? "-"
+    Terminal.error(
+      "reconcile-counters: dbus-method-calls=\(methodCalls) "
+        + "dbus-changing-calls=\(manager?.changingCalls ?? 0) "
+        + "files-written=\(session.host.fs.counters.writes)\n")
   }
 }
 

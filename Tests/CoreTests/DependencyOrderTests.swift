@@ -49,6 +49,26 @@ import Testing
     #expect(SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
   }
 
+  /// Lengths on both sides of each padding boundary (55/56 bytes in the last block, 64 per
+  /// block); digests from Python's hashlib of bytes (i * 7 + 3) % 251.
+  @Test func sha256PadsEveryLengthAroundTheBlockBoundaries() {
+    let expected: [(Int, String)] = [
+      (55, "1deace58c745f3ecadde68a5923f494c3703fa73f0306483ccb898a5826e8d70"),
+      (56, "06dbe23685750e4d3881ded95047abaf93fa8f9c5d3501dc57c717a72ff1398e"),
+      (57, "011f4bced20a249afb834d24b3e4eca31ad5ea2bdd1d8a1a564c2d2410398e69"),
+      (63, "47fb38b12335c9298d09280515c0666489a189d1554bb0ac1a0740806ce9d8b6"),
+      (64, "dfa798724b1a8014994f363e5da7474ed26ce3757fb29e07aa47ad5a9352d37b"),
+      (65, "dd2eab5a5507d7717c63ce953d9ac61752c21e664425ad1227054722a0d97f69"),
+      (119, "c6e0f435df5d7d265baacca31e0602c00aa22fa6d3819aed664649294c743756"),
+      (120, "17eb8960823a644bde3065620bb9d45931fe8993fd8eb692a17aff0fd725db6a"),
+      (128, "3a9c1e22e20578eebe442238f431befd688bd56698eb7c77d95d3f97d8f58207"),
+    ]
+    for (length, digest) in expected {
+      let bytes = (0..<length).map { UInt8(($0 * 7 + 3) % 251) }
+      #expect(SHA256.hex(bytes) == digest, "length \(length)")
+    }
+  }
+
   @Test func diffShowsChangedLinesWithContext() {
     let diff = TextDiff.lines(from: "a\nb\nc\nd\ne\nf\ng\n", to: "a\nb\nc\nD\ne\nf\ng\n", context: 1)
     #expect(diff == [" c", "-d", "+D", " e"])

@@ -29,6 +29,30 @@ import Testing
     #expect(try scratch.read("canary") == "untouched\n")
   }
 
+  @Test func aFolderReaderReadsAsPathsDoAndStaysInItsFolder() throws {
+    let scratch = try ScratchDirectory()
+    try scratch.write("root/etc/systemd/system/a.service", "[Service]\n")
+    try scratch.write("canary", "untouched\n")
+    try FileManager.default.createSymbolicLink(
+      atPath: scratch.join("root/etc/systemd/system/b.timer"),
+      withDestinationPath: scratch.join("canary"))
+    let fs = try RootedFileSystem(root: scratch.join("root"))
+    let folder = HostPath("/etc/systemd/system")!
+    let (a, b, c) = (folder.child("a.service"), folder.child("b.timer"), folder.child("c.path"))
+    typealias Reader = RootedFileSystem.FolderReader
+    try fs.withFolder(folder) { (reader: borrowing Reader) throws in
+      #expect(try reader.read(a) == fs.read(a))
+      #expect(try reader.status(a)?.kind == .regular)
+      #expect(try reader.symlinkTarget(b) == scratch.join("canary"))
+      #expect(throws: FileSystemError.self) { try reader.read(b) }
+      #expect(try reader.status(c) == nil && reader.read(c) == nil)
+      #expect(throws: InternalError.self) { try reader.read(HostPath("/etc/passwd")!) }
+    }
+    try fs.withFolder(HostPath("/etc/systemd/user")!) { (reader: borrowing Reader) throws in
+      #expect(try reader.read(HostPath("/etc/systemd/user/a.service")!) == nil)
+    }
+  }
+
   @Test func pathsCannotLeaveTheRoot() {
     #expect(HostPath("/etc/../../shadow") == nil)
     #expect(HostPath("etc/passwd") == nil)

@@ -28,6 +28,63 @@ public final class RootedFileSystem: Sendable {
   public func status(_ path: HostPath) throws -> FileStatus? {
     guard let dir = try openParent(of: path) else { return nil }
     if path.components.isEmpty { return try dir.status() }
+    return try status(path, in: dir)
+  }
+
+  /// The bytes of the regular file at `path`; nil when it does not exist. Refuses symlinks
+  /// and files larger than `limit`.
+  public func read(_ path: HostPath, limit: Int = 16 << 20) throws -> [UInt8]? {
+    guard let dir = try openParent(of: path) else { return nil }
+    return try read(path, in: dir, limit: limit)
+  }
+
+  /// Runs `body` with a reader of the folder `path`, walked to once: for reading many files
+  /// of one folder (the units plugin observes every unit file in /etc/systemd/system), where
+  /// a walk from the root for each file made most of a no-op run's system calls. The reader
+  /// refuses paths outside the folder.
+  public func withFolder<T>(
+    _ path: HostPath, _ body: (borrowing FolderReader) throws -> T
+  ) throws -> T {
+    try body(FolderReader(fs: self, folder: path, dir: try open(path)))
+  }
+
+  /// Reads entries of one folder through a descriptor opened once (see `withFolder`).
+  public struct FolderReader: ~Copyable {
+    let fs: RootedFileSystem
+    /// The folder.
+    public let folder: HostPath
+    let dir: Descriptor?
+
+    /// As `RootedFileSystem.status`, for a path in the folder.
+    public func status(_ path: HostPath) throws -> FileStatus? {
+      try inFolder(path) { dir throws in try fs.status(path, in: dir) }
+    }
+
+    /// As `RootedFileSystem.read`, for a path in the folder.
+    public func read(_ path: HostPath, limit: Int = 16 << 20) throws -> [UInt8]? {
+      try inFolder(path) { dir throws in try fs.read(path, in: dir, limit: limit) }
+    }
+
+    /// As `RootedFileSystem.symlinkTarget`, for a path in the folder.
+    public func symlinkTarget(_ path: HostPath) throws -> String? {
+      try inFolder(path) { dir throws in try fs.symlinkTarget(path, in: dir) }
+    }
+
+    /// `body` with the folder's descriptor; nil when the folder does not exist.
+    private func inFolder<R>(
+      _ path: HostPath, _ body: (borrowing Descriptor) throws -> R?
+    ) throws -> R? {
+      guard path.parent == folder, !path.components.isEmpty else {
+        throw InternalError("\(path) is not in the folder \(folder) being read")
+      }
+      switch dir {
+      case .some(let dir): return try body(dir)
+      case .none: return nil
+      }
+    }
+  }
+
+  private func status(_ path: HostPath, in dir: borrowing Descriptor) throws -> FileStatus? {
     do {
       return try dir.status(of: path.name)
     } catch let error as SystemCallError where error.isNotFound {
@@ -35,10 +92,7 @@ public final class RootedFileSystem: Sendable {
     }
   }
 
-  /// The bytes of the regular file at `path`; nil when it does not exist. Refuses symlinks
-  /// and files larger than `limit`.
-  public func read(_ path: HostPath, limit: Int = 16 << 20) throws -> [UInt8]? {
-    guard let dir = try openParent(of: path) else { return nil }
+  private func read(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> [UInt8]? {
     let fd: Descriptor
     do {
       fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
@@ -70,9 +124,12 @@ public final class RootedFileSystem: Sendable {
 
   /// The target of the symlink at `path`; nil when there is no symlink there.
   public func symlinkTarget(_ path: HostPath) throws -> String? {
-    guard let dir = try openParent(of: path), let st = try? dir.status(of: path.name), st.kind == .symlink else {
-      return nil
-    }
+    guard let dir = try openParent(of: path) else { return nil }
+    return try symlinkTarget(path, in: dir)
+  }
+
+  private func symlinkTarget(_ path: HostPath, in dir: borrowing Descriptor) throws -> String? {
+    guard let st = try? dir.status(of: path.name), st.kind == .symlink else { return nil }
     return try dir.symlinkTarget(path.name)
   }
 

@@ -13,6 +13,13 @@ public struct Address: Sendable, Hashable, Codable, Comparable, CustomStringConv
 
   /// Parses `kind:name`.
   public init(stringLiteral value: String) {
+    // The usual `kind:name`, split at the first colon byte: splitting characters made
+    // reading the ledger's addresses a visible part of every run.
+    if let colon = value.utf8.firstIndex(of: UInt8(ascii: ":")), colon != value.utf8.startIndex {
+      kind = String(value[..<colon])
+      name = String(value[value.utf8.index(after: colon)...])
+      return
+    }
     let parts = value.split(separator: ":", maxSplits: 1)
     kind = String(parts[0])
     name = parts.count > 1 ? String(parts[1]) : ""

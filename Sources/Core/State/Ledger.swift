@@ -57,7 +57,7 @@ public struct Ledger: Sendable, Codable, Equatable {
 
   /// The addresses managed by `plugin`.
   public func addresses(of plugin: String) -> [Address] {
-    entries.filter { $0.value.plugin == plugin }.keys.map { Address(stringLiteral: $0) }.sorted()
+    entries.compactMap { $0.value.plugin == plugin ? Address(stringLiteral: $0.key) : nil }.sorted()
   }
 
   static let path = "ledger.json"

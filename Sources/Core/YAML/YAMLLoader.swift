@@ -25,7 +25,12 @@ public enum YAMLLoader {
     }
     let root: Node?
     do {
-      root = try Yams.compose(yaml: text)
+      // The basic resolver reads every plain scalar as text (the loader decides types
+      // itself, see MappingReader); the default one ran its regular expressions on every
+      // scalar again each time Yams hashed a key for its duplicate check, which made YAML
+      // the largest cost of loading. Keys now count as duplicates when their text is the
+      // same (`1` and `'1'` too), as MappingReader reads them. UTF-8 is given, not looked up.
+      root = try Yams.compose(yaml: text, .basic, .default, .utf8)
     } catch let error as YamlError {
       diagnostics.append(diagnostic(for: error, file: file))
       return nil
@@ -102,6 +107,7 @@ public enum YAMLLoader {
   /// The position of the first alias beyond `aliasLimit`, found by a conservative scan
   /// (outside quotes and comments, a `*` that starts a token), or nil.
   static func aliasOverflow(in text: String) -> (line: Int, column: Int)? {
+    guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
     var count = 0
     var line = 1
     var column = 0

@@ -46,19 +46,28 @@ public struct SyscallFilter: Sendable, Hashable {
   }
 
   private mutating func add(_ name: String, errno: Int, invert: Bool) {
+    let calls: [String]
     if name.hasPrefix("@") {
-      for member in SyscallFilter.groups[name] ?? [] {
-        add(member, errno: errno, invert: invert)
-      }
-      return
-    }
-    guard SyscallFilter.known.contains(name) else { return }
-    if !invert == isAllowList || (invert && isAllowList && errno >= 0) {
-      entries[name] = errno
+      calls = SyscallFilter.expandedGroups[name] ?? []
     } else {
-      entries[name] = nil
+      guard SyscallFilter.known.contains(name) else { return }
+      calls = [name]
+    }
+    let keep = !invert == isAllowList || (invert && isAllowList && errno >= 0)
+    for call in calls {
+      if keep { entries[call] = errno } else { entries[call] = nil }
     }
   }
+
+  /// The calls of each group with its nested groups expanded, made once: expanding
+  /// `@system-service` anew for every hardened unit was most of the cost of scoring. (Every
+  /// call of a group is in `known`, so no call is dropped here that `add` would keep.)
+  static let expandedGroups: [String: [String]] = {
+    func expand(_ group: String) -> [String] {
+      (groups[group] ?? []).flatMap { $0.hasPrefix("@") ? expand($0) : [$0] }
+    }
+    return Dictionary(uniqueKeysWithValues: groups.keys.map { ($0, expand($0)) })
+  }()
 
   /// The calls systemd-analyze counts as listed: in an allow list only those allowed without
   /// an errno (`get_security_info()` skips the others).
@@ -69,12 +78,17 @@ public struct SyscallFilter: Sendable, Hashable {
   /// A call of `group` (recursively) that the filter lets through, or nil when the whole group
   /// is blocked (`syscall_names_in_filter()`).
   public func offender(in group: String) -> String? {
-    let listed = listed
+    // Asks `entries` call by call: building `listed` here, once per group checked, cost more
+    // than the rest of scoring together.
+    func isListed(_ call: String) -> Bool {
+      guard let errno = entries[call] else { return false }
+      return !isAllowList || errno < 0
+    }
     func walk(_ group: String) -> String? {
       for member in SyscallFilter.groups[group] ?? [] {
         if member.hasPrefix("@") {
           if let found = walk(member) { return found }
-        } else if SyscallFilter.native.contains(member), listed.contains(member) == isAllowList {
+        } else if SyscallFilter.native.contains(member), isListed(member) == isAllowList {
           return member
         }
       }

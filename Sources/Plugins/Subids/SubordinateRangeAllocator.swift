@@ -119,8 +119,12 @@ public struct SubordinateRangeAllocator: Sendable {
 
     var allocations: [Allocation] = []
     var counted: [Request] = []
+    // One pass over the file's lines, not one per request: a converged host with thousands
+    // of users asks for every user's lines.
+    var linesByOwner: [String: [SubordinateRange]] = [:]
+    for range in existing { linesByOwner[range.owner, default: []].append(range) }
     for request in pending {
-      let have = existing.filter { $0.owner == request.user }
+      let have = linesByOwner[request.user] ?? []
       if !have.isEmpty {
         if let problem = keepProblem(request, have) {
           problems.append(.init(user: request.user, message: problem))

@@ -15,38 +15,46 @@ extension UnitsPlugin {
       merged[unit.name] = (.system, unit.merged)
     }
     var enabledByPlugins: [(GeneratedUnit, InstallSection)] = []
+    // Files by address (which holds scope, unit and drop-in name), for the collision checks:
+    // a search of every file for each generated one made decoding quadratic.
+    var origins = Dictionary(
+      desired.files.map { ($0.address, $0.origin) }, uniquingKeysWith: { a, _ in a })
     for generated in contributions.units {
-      if let existing = desired.files.first(where: { $0.dropIn == nil && $0.unit == generated.name && $0.scope == generated.scope }) {
+      let file = DesiredUnits.File(
+        scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents,
+        origin: generated.origin, user: generated.scope == .user ? generated.user : nil)
+      if let existing = origins[file.address] {
         diagnostics.error(
-          "\(generated.origin) generates \(generated.name), which \(existing.origin) also ships", at: generated.position,
-          code: "duplicate-resource")
+          "\(generated.origin) generates \(generated.name), which \(existing) also ships",
+          at: generated.position, code: "duplicate-resource")
         continue
       }
-      desired.files.append(
-        .init(
-          scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents,
-          origin: generated.origin, user: generated.scope == .user ? generated.user : nil))
+      desired.files.append(file)
+      origins[file.address] = file.origin
       let parsed = (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get()) ?? UnitFile()
       if generated.scope == .system { merged[generated.name] = (.system, parsed) }
       if generated.enable { enabledByPlugins.append((generated, InstallSection(parsed))) }
     }
+    // The user each user unit is made for (nil: every user), for its drop-ins.
+    let userUnitOwners = Dictionary(
+      contributions.units.filter { $0.scope == .user }.map { ($0.name, $0.user) }, uniquingKeysWith: { a, _ in a })
     for dropIn in contributions.dropIns {
       guard Naming.isValidDropInName(dropIn.fileName) else {
         diagnostics.error("\(dropIn.origin) made an invalid drop-in name \(dropIn.fileName)", at: dropIn.position, code: "internal")
         continue
       }
-      if desired.files.contains(where: { $0.unit == dropIn.unit && $0.dropIn == dropIn.fileName && $0.scope == dropIn.scope }) {
+      let file = DesiredUnits.File(
+        scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents,
+        origin: dropIn.origin, user: dropIn.scope == .user ? userUnitOwners[dropIn.unit] ?? nil : nil,
+        restartsUnit: dropIn.restartsUnit)
+      if origins[file.address] != nil {
         diagnostics.error(
           "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another", at: dropIn.position,
           code: "duplicate-resource")
         continue
       }
-      let owner = dropIn.scope == .user
-        ? contributions.units.first { $0.scope == .user && $0.name == dropIn.unit }?.user : nil
-      desired.files.append(
-        .init(
-          scope: dropIn.scope, unit: dropIn.unit, dropIn: dropIn.fileName, contents: dropIn.contents,
-          origin: dropIn.origin, user: owner, restartsUnit: dropIn.restartsUnit))
+      desired.files.append(file)
+      origins[file.address] = file.origin
       if dropIn.scope == .system, let unit = merged[dropIn.unit] {
         let parsed = (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
         merged[dropIn.unit] = (.system, UnitFile.merged(unit.unit, dropIns: [parsed]))
@@ -62,7 +70,9 @@ extension UnitsPlugin {
           start: generated.scope == .system || user != nil,
           install: install, position: generated.position, user: user, startAfter: generated.startAfter))
     }
-    desired.files.sort { ($0.scope, $0.path) < ($1.scope, $1.path) }
+    // Each path made once, not once per comparison.
+    desired.files = desired.files.map { (scope: $0.scope, path: $0.path.description, file: $0) }
+      .sorted { ($0.scope, $0.path) < ($1.scope, $1.path) }.map(\.file)
     return desired
   }
 

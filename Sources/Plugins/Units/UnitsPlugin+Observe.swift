@@ -10,20 +10,32 @@ extension UnitsPlugin {
       if let path = entry.facts["path"].flatMap(HostPath.init) { paths.insert(path) }
       for link in Self.links(in: entry) { linkPaths.insert(link.path) }
     }
-    for path in paths {
-      guard let status = try host.fs.status(path) else { continue }
-      switch status.kind {
-      case .regular:
-        let bytes = try host.fs.read(path) ?? []
-        observed.files[path] = .init(fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
-      case .symlink:
-        observed.files[path] = .init(fingerprint: "symlink:" + (try host.fs.symlinkTarget(path) ?? ""), text: nil)
-      default:
-        observed.files[path] = .init(fingerprint: "other", text: nil)
+    // Folder by folder: nearly every file is in /etc/systemd/system or a .wants folder, and
+    // walking from the root for each one made most of a no-op run's system calls.
+    for (folder, paths) in Dictionary(grouping: paths, by: \.parent) {
+      try host.fs.withFolder(folder) { folder in
+        for path in paths {
+          guard let status = try folder.status(path) else { continue }
+          switch status.kind {
+          case .regular:
+            let bytes = try folder.read(path) ?? []
+            observed.files[path] = .init(
+              fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
+          case .symlink:
+            let target = try folder.symlinkTarget(path) ?? ""
+            observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)
+          default:
+            observed.files[path] = .init(fingerprint: "other", text: nil)
+          }
+        }
       }
     }
-    for path in linkPaths {
-      if let target = try host.fs.symlinkTarget(path) { observed.links[path] = target }
+    for (folder, paths) in Dictionary(grouping: linkPaths, by: \.parent) {
+      try host.fs.withFolder(folder) { folder in
+        for path in paths {
+          if let target = try folder.symlinkTarget(path) { observed.links[path] = target }
+        }
+      }
     }
     if let systemd = host.systemd {
       var units = Set(desired.activations.filter { $0.scope == .system }.map(\.unit))
@@ -74,12 +86,16 @@ extension UnitsPlugin {
   /// The links an enablement ledger entry says reconcile created.
   static func links(in entry: Ledger.Entry) -> [InstallSection.Link] {
     guard let text = entry.facts["links"], !text.isEmpty else { return [] }
-    return text.split(separator: "\n").compactMap { line in
-      let text = String(line)
-      guard let arrow = text.firstRange(of: " -> "), let path = HostPath(String(text[..<arrow.lowerBound])) else {
-        return nil
-      }
-      return InstallSection.Link(path: path, target: String(text[arrow.upperBound...]))
+    // On the bytes: read for every enablement in every run, a search of characters cost
+    // more than reading the links from disk.
+    let bytes = Array(text.utf8)
+    let arrow = Array(" -> ".utf8)
+    return bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
+      guard let at = line.indices.first(where: { line[$0...].starts(with: arrow) }),
+        let path = HostPath(String(decoding: line[..<at], as: UTF8.self))
+      else { return nil }
+      let target = String(decoding: line[(at + arrow.count)...], as: UTF8.self)
+      return InstallSection.Link(path: path, target: target)
     }
   }
 }

@@ -10,6 +10,8 @@ struct IDAllocator {
   var used: Set<UInt32>
   /// IDs reconcile gave out, to the account name.
   var remembered: [UInt32: String]
+  /// The same, by account name, sorted: asked once per new account.
+  private var rememberedByName: [String: [UInt32]] = [:]
 
   /// Reads `uid:N` (or `gid:N`) entries of the users plugin's memory.
   init(used: Set<UInt32>, memory: [String: String], prefix: String) {
@@ -19,6 +21,8 @@ struct IDAllocator {
       if let id = UInt32(key.dropFirst(prefix.count + 1)) { remembered[id] = name }
     }
     self.remembered = remembered
+    for (id, name) in remembered { rememberedByName[name, default: []].append(id) }
+    for name in rememberedByName.keys { rememberedByName[name]!.sort() }
   }
 
   /// Whether reconcile once gave `id` to an account other than `name`.
@@ -36,7 +40,7 @@ struct IDAllocator {
       !used.contains(id) && rememberedForOther(id, than: name) == nil
         && AccountRules.reservedIDProblem(id, kind: kind) == nil
     }
-    let own = remembered.filter { $0.value == name }.keys.sorted().first {
+    let own = rememberedByName[name]?.first {
       free($0) && range.contains($0)
     }
     let fromPreferred = preferred.flatMap { free($0) && range.contains($0) ? $0 : nil }

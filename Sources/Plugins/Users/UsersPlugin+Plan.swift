@@ -39,9 +39,11 @@ extension UsersPlugin {
       newUIDs[user.name] = uid
     }
     var newGIDs: [String: UInt32] = [:]
+    let usersByName = Dictionary(
+      desired.users.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for group in desired.groups.values.sorted(by: { $0.name < $1.name })
     where group.gid == nil && observed.group(group.name) == nil {
-      let owner = group.primaryOf.flatMap { name in desired.users.first { $0.name == name } }
+      let owner = group.primaryOf.flatMap { usersByName[$0] }
       let preferred = owner.flatMap { $0.uid ?? observed.user($0.name)?.uid ?? newUIDs[$0.name] }
       let range = group.system ? observed.systemGIDs : observed.regularGIDs
       guard
@@ -166,11 +168,15 @@ extension UsersPlugin {
     newGIDs: [String: UInt32],
     into result: inout PluginPlan
   ) {
+    var joiners: [String: [String]] = [:]
+    for user in desired.users {
+      for group in Set(user.groups) { joiners[group, default: []].append(user.name) }
+    }
     for group in desired.groups.values.sorted(by: { $0.name < $1.name }) {
       let entry = ledger[group.address]
       let declared =
         "gid=\(group.gid.map(String.init) ?? "auto") system=\(group.system) adopt=\(group.adopt)"
-      let joining = desired.users.filter { $0.groups.contains(group.name) }.map(\.name)
+      let joining = joiners[group.name] ?? []
       guard let existing = observed.group(group.name) else {
         guard let gid = group.gid ?? newGIDs[group.name] else { continue }
         let cause =
