@@ -2,7 +2,7 @@
 # and the system tests that boot real systemd in the nspawn test bed (scripts/README.md).
 SWIFT ?= swift
 
-.PHONY: build release build-static testbed test system-test fuzz bench bench-offline bench-live clean \
+.PHONY: lint format build release build-static testbed test system-test fuzz bench bench-offline bench-live clean \
   clean-testbeds
 
 build:
@@ -26,6 +26,13 @@ test: build build-static testbed
 # The system tests alone.
 system-test: build-static testbed
 	$(SWIFT) test --filter SystemTests
+
+# The committed .swift-format style; CI fails on any difference.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
 
 # libFuzzer on the loader and the unit-file parser, FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

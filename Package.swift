@@ -19,7 +19,7 @@ let package = Package(
   name: "reconcile",
   platforms: [.macOS(.v14)],
   products: [
-    .executable(name: "reconcile", targets: ["reconcile"]),
+    .executable(name: "reconcile", targets: ["reconcile"])
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,7 +41,9 @@ let package = Package(
       ] + plugins.map { .target(name: $0) },
       exclude: readme
     ),
-    .target(name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport", exclude: readme),
+    .target(
+      name: "TestSupport", dependencies: ["Core", "SystemCalls", "GitSource"], path: "Tests/TestSupport",
+      exclude: readme),
     .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
     .testTarget(name: "UnitsTests", dependencies: ["Units", "Hardening", "Core", "TestSupport"]),
     .testTarget(

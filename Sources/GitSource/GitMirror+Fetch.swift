@@ -1,7 +1,7 @@
 import CGit2
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// What one fetch did.

@@ -2,7 +2,7 @@ import CGit2
 import SystemCalls
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// A private bare mirror of one branch of the state repository, kept in the state directory.

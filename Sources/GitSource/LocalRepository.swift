@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// A git repository already on this machine (a clone's work tree, a folder inside one, or a

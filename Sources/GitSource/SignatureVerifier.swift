@@ -1,7 +1,7 @@
 import SystemCalls
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// What checking one commit's signature found. Every verdict names the commit.

@@ -1,7 +1,7 @@
 import SystemCalls
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Small records in the state directory (the last fetch, the last applied commit): written

@@ -1,9 +1,9 @@
 import CSystemd
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// One connection to a D-Bus peer, owning its `sd_bus*` and closing it in `deinit`.

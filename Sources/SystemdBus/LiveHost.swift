@@ -1,7 +1,7 @@
 import Core
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The live parts of a `Host` on a machine where systemd runs: the system manager (one

@@ -1,9 +1,9 @@
 import CSystemd
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// A failed sd-bus, D-Bus or journal call: what was being done, the failing call, and either

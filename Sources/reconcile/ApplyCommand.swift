@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import Core
+import Foundation
 import SystemdBus
 
 /// `reconcile apply`: make the host match the repository.

@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import Core
+import Foundation
 
 /// `reconcile check`: validate every host of a repository, touching no host.
 struct CheckCommand: ParsableCommand {

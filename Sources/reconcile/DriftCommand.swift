@@ -14,7 +14,11 @@ struct DriftCommand: ParsableCommand {
       was reverted or only reported. Reads the state directory only.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("Only events newer than this: a duration (90s, 30m, 2h, 7d) or a date (2026-11-29 or 2026-11-29T12:00:00Z).", valueName: "when"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Only events newer than this: a duration (90s, 30m, 2h, 7d) or a date (2026-11-29 or 2026-11-29T12:00:00Z).",
+      valueName: "when"))
   var since: String?
 
   @Option(name: .long, help: ArgumentHelp("Treat DIR as the root of the host (default: /).", valueName: "dir"))
@@ -40,7 +44,9 @@ struct DriftCommand: ParsableCommand {
     case .text:
       if events.isEmpty { Terminal.out("No drift recorded\(since.map { " since \($0)" } ?? "").\n") }
       for event in events {
-        Terminal.out("\(event.timestamp)  \(event.entry.address)  \(event.entry.cause.rawValue)  \(event.entry.outcome == .reported ? "reported" : event.entry.outcome.rawValue == "applied" ? "reverted" : event.entry.outcome.rawValue)\n")
+        Terminal.out(
+          "\(event.timestamp)  \(event.entry.address)  \(event.entry.cause.rawValue)  \(event.entry.outcome == .reported ? "reported" : event.entry.outcome.rawValue == "applied" ? "reverted" : event.entry.outcome.rawValue)\n"
+        )
       }
     }
   }

@@ -19,28 +19,43 @@ struct InstallCommand: ParsableCommand {
 
   @OptionGroup var options: HostOptions
 
-  @Option(name: .long, help: ArgumentHelp("How often to run: 30s, 5min, 15min, 1h ... (dividing a minute, an hour or a day).", valueName: "interval"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "How often to run: 30s, 5min, 15min, 1h ... (dividing a minute, an hour or a day).", valueName: "interval"))
   var interval = "5min"
 
-  @Option(name: .customLong("randomized-delay"), help: ArgumentHelp("Up to this much random delay per run, so a fleet does not pull at once.", valueName: "duration"))
+  @Option(
+    name: .customLong("randomized-delay"),
+    help: ArgumentHelp("Up to this much random delay per run, so a fleet does not pull at once.", valueName: "duration")
+  )
   var randomizedDelay = "2min"
 
-  @Option(name: .long, help: ArgumentHelp("The reconcile binary the service runs (default: this one).", valueName: "path"))
+  @Option(
+    name: .long, help: ArgumentHelp("The reconcile binary the service runs (default: this one).", valueName: "path"))
   var executable: String?
 
   func validate() throws {
-    guard let seconds = Self.seconds(interval) else { throw ValidationError("--interval takes a duration such as 5min, not '\(interval)'") }
+    guard let seconds = Self.seconds(interval) else {
+      throw ValidationError("--interval takes a duration such as 5min, not '\(interval)'")
+    }
     if let problem = Schedule.problem(interval: seconds) { throw ValidationError("--interval \(interval): \(problem)") }
-    guard Self.seconds(randomizedDelay) != nil else { throw ValidationError("--randomized-delay takes a duration such as 2min") }
+    guard Self.seconds(randomizedDelay) != nil else {
+      throw ValidationError("--randomized-delay takes a duration such as 2min")
+    }
   }
 
   func run() throws {
     let binary = executable ?? Self.currentExecutable()
-    guard HostPath(binary) != nil else { throw ValidationError("the executable must be an absolute path, not '\(binary)'") }
-    let schedule = Schedule(interval: Self.seconds(interval)!, randomizedDelay: Self.seconds(randomizedDelay)!, executable: binary)
+    guard HostPath(binary) != nil else {
+      throw ValidationError("the executable must be an absolute path, not '\(binary)'")
+    }
+    let schedule = Schedule(
+      interval: Self.seconds(interval)!, randomizedDelay: Self.seconds(randomizedDelay)!, executable: binary)
     let fs = try RootedFileSystem(root: options.root)
     guard try fs.status(HostConfiguration.path) != nil || options.repo != nil || options.url != nil else {
-      throw ValidationError("write \(fs.realPath(HostConfiguration.path)) (repository.url) first: the timer runs 'reconcile apply' with it")
+      throw ValidationError(
+        "write \(fs.realPath(HostConfiguration.path)) (repository.url) first: the timer runs 'reconcile apply' with it")
     }
     if try fs.read(Schedule.path) != Array(schedule.yaml.utf8) {
       try fs.write(Schedule.path, Array(schedule.yaml.utf8), mode: 0o644)
@@ -64,7 +79,8 @@ struct UninstallCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "uninstall",
     abstract: "Remove reconcile.service and reconcile.timer; the host is left as it is.",
-    discussion: "Removes /etc/reconcile/schedule.yaml, then disables, stops and deletes the two units. Nothing else changes.")
+    discussion:
+      "Removes /etc/reconcile/schedule.yaml, then disables, stops and deletes the two units. Nothing else changes.")
 
   @OptionGroup var options: HostOptions
 
@@ -94,7 +110,10 @@ enum ScheduledUnits {
     var ledger = previous
     let report = session.engine.apply(plan, host: session.host, ledger: &ledger)
     try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)
-    Terminal.out(plan.isEmpty ? "reconcile.service and reconcile.timer are as they should be.\n" : PlanRenderer(colour: Terminal.colour()).render(report))
+    Terminal.out(
+      plan.isEmpty
+        ? "reconcile.service and reconcile.timer are as they should be.\n"
+        : PlanRenderer(colour: Terminal.colour()).render(report))
     if !report.succeeded { throw ExitCode(ExitCodes.failure) }
   }
 }

@@ -21,17 +21,17 @@ enum PluginList {
   /// rules, not by the repository's policy) and before email (which watches it).
   static func all(schedule: Schedule?) -> [any Plugin] {
     [
-    PodmanPlugin(),
-    HardeningPlugin(),
-    SchedulePlugin(schedule: schedule),
-    // After every producer of units and drop-ins (it watches them all, reconcile's own
-    // service included), before users (it needs its notifier's user) and units (which
-    // installs its template and drop-ins).
-    EmailPlugin(),
-    UsersPlugin(),
-    SubidsPlugin(),
-    LingerPlugin(),
-    UnitsPlugin(),
+      PodmanPlugin(),
+      HardeningPlugin(),
+      SchedulePlugin(schedule: schedule),
+      // After every producer of units and drop-ins (it watches them all, reconcile's own
+      // service included), before users (it needs its notifier's user) and units (which
+      // installs its template and drop-ins).
+      EmailPlugin(),
+      UsersPlugin(),
+      SubidsPlugin(),
+      LingerPlugin(),
+      UnitsPlugin(),
     ]
   }
 

@@ -31,7 +31,11 @@ struct Reconcile: ParsableCommand {
     ]
   )
 
-  @Flag(name: .customLong("dry-run"), help: "Show what would change and change nothing: 'reconcile --dry-run ...' is 'reconcile plan ...', and so is 'reconcile apply --dry-run ...'.")
+  @Flag(
+    name: .customLong("dry-run"),
+    help:
+      "Show what would change and change nothing: 'reconcile --dry-run ...' is 'reconcile plan ...', and so is 'reconcile apply --dry-run ...'."
+  )
   var dryRun = false
 
   func run() throws { throw CleanExit.helpRequest(self) }
@@ -43,7 +47,9 @@ struct Reconcile: ParsableCommand {
     arguments.remove(at: flag)
     if arguments.first == "apply" || arguments.first == "plan" {
       arguments[0] = "plan"
-    } else if let first = arguments.first, Reconcile.configuration.subcommands.contains(where: { $0.configuration.commandName == first }) {
+    } else if let first = arguments.first,
+      Reconcile.configuration.subcommands.contains(where: { $0.configuration.commandName == first })
+    {
       arguments.insert("--dry-run", at: flag)
     } else {
       arguments.insert("plan", at: 0)

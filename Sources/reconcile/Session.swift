@@ -1,7 +1,7 @@
 import ArgumentParser
 import Core
-import SystemCalls
 import Schedule
+import SystemCalls
 import SystemdBus
 
 /// One run against one host: the configuration, the source, the engine, the host and its
@@ -48,12 +48,15 @@ struct Session {
       }
     } else {
       throw ValidationError(
-        "no state repository: pass --repo DIR (a work tree) or --url URL, or set repository.url in \(fs.realPath(HostConfiguration.path))")
+        "no state repository: pass --repo DIR (a work tree) or --url URL, or set repository.url in \(fs.realPath(HostConfiguration.path))"
+      )
     }
     let name = options.host ?? configuration.host ?? SystemCalls.hostName()
     if let reason = LiveSystemd.unavailableReason(root: options.root) {
       host = Host(
-        fs: fs, facts: HostFacts(name: name, live: false, liveUnavailableReason: reason, stateDirectory: configuration.stateDirectory))
+        fs: fs,
+        facts: HostFacts(
+          name: name, live: false, liveUnavailableReason: reason, stateDirectory: configuration.stateDirectory))
     } else {
       let systemd: SystemdManagerClient
       do {
@@ -93,7 +96,9 @@ struct Session {
     guard !diagnostics.all.isEmpty else { return }
     let renderer = DiagnosticRenderer(colour: Terminal.colour(fd: 2)) { path in
       guard let tree else { return nil }
-      return (try? tree.contents(of: path, limit: StateRepository.fileSizeLimit)).map { String(decoding: $0, as: UTF8.self) }
+      return (try? tree.contents(of: path, limit: StateRepository.fileSizeLimit)).map {
+        String(decoding: $0, as: UTF8.self)
+      }
     }
     Terminal.error(renderer.render(diagnostics.sorted))
   }
@@ -140,7 +145,8 @@ enum LiveSystemd {
   static func unavailableReason(root: String) -> String? {
     if root != "/" { return "working on the offline root \(root): unit states were not read and no unit was started" }
     if !LiveHost.isBooted {
-      return "no running systemd (/run/systemd/system is missing: a chroot, a container or a build machine): unit states were not read and no unit was started; files and links are managed as offline"
+      return
+        "no running systemd (/run/systemd/system is missing: a chroot, a container or a build machine): unit states were not read and no unit was started; files and links are managed as offline"
     }
     return nil
   }

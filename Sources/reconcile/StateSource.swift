@@ -19,7 +19,8 @@ struct StateSource {
   /// A work tree or fixture folder, read as it is: no fetch, no signature check. For
   /// development, pull-request review and tests.
   static func directory(_ path: String, stateDirectory: String) -> StateSource {
-    StateSource(tree: DirectoryTree(path: path), limitations: [], update: nil, stateDirectory: stateDirectory, isStale: false)
+    StateSource(
+      tree: DirectoryTree(path: path), limitations: [], update: nil, stateDirectory: stateDirectory, isStale: false)
   }
 
   /// The configured git repository: fetch into the private mirror (or fall back to it when
@@ -40,17 +41,21 @@ struct StateSource {
       fetchFailure = error
     }
     guard let tip = try mirror.tip() else {
-      throw SourceError(message: "cannot fetch \(url) and there is no mirror yet: \(fetchFailure.map { "\($0)" } ?? "no branch \(branch)")")
+      throw SourceError(
+        message:
+          "cannot fetch \(url) and there is no mirror yet: \(fetchFailure.map { "\($0)" } ?? "no branch \(branch)")")
     }
     if let record = try mirror.lastFetch() {
       let age = record.age()
       fetchAge = age
       if let fetchFailure {
-        limitations.append("could not fetch \(url) (\(fetchFailure)); planning from the mirror as fetched \(Self.describe(age)) ago")
+        limitations.append(
+          "could not fetch \(url) (\(fetchFailure)); planning from the mirror as fetched \(Self.describe(age)) ago")
       }
       if age > staleAfter {
         stale = true
-        limitations.append("the source is stale: last successful fetch \(Self.describe(age)) ago (limit \(Self.describe(staleAfter)))")
+        limitations.append(
+          "the source is stale: last successful fetch \(Self.describe(age)) ago (limit \(Self.describe(staleAfter)))")
       }
     }
     let last = try LastApplied.load(from: stateDirectory)

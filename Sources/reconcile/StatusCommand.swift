@@ -54,7 +54,8 @@ struct Status: Encodable {
     var out = "host:            \(host)\n"
     out += "source:          \(source)\n"
     if let appliedCommit { out += "applied commit:  \(appliedCommit)\n" }
-    out += "last recorded run: \(lastRun.map { "\($0) (\(lastRunSucceeded == true ? "succeeded" : "FAILED"))" } ?? "none")\n"
+    out +=
+      "last recorded run: \(lastRun.map { "\($0) (\(lastRunSucceeded == true ? "succeeded" : "FAILED"))" } ?? "none")\n"
     out += "pending changes: \(pendingChanges)\n"
     out += "drift:           \(drift.isEmpty ? "none" : drift.joined(separator: ", "))\n"
     if let secondsSinceFetch {

@@ -19,7 +19,9 @@ import Testing
   }
 
   @Test func namesTheCycle() {
-    let changes = [change("a:1", after: ["a:2"]), change("a:2", after: ["a:3"]), change("a:3", after: ["a:1"]), change("b:1")]
+    let changes = [
+      change("a:1", after: ["a:2"]), change("a:2", after: ["a:3"]), change("a:3", after: ["a:1"]), change("b:1"),
+    ]
     #expect {
       try DependencyOrder.sort(changes)
     } throws: { error in
@@ -46,7 +48,9 @@ import Testing
   @Test func sha256MatchesKnownVectors() {
     #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    #expect(SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    #expect(
+      SHA256.hex(String(repeating: "a", count: 1000))
+        == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
   }
 
   /// Lengths on both sides of each padding boundary (55/56 bytes in the last block, 64 per

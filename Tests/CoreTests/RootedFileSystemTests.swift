@@ -20,7 +20,8 @@ import Testing
     let scratch = try ScratchDirectory()
     try scratch.write("canary", "untouched\n")
     try FileManager.default.createDirectory(atPath: scratch.join("root/etc"), withIntermediateDirectories: true)
-    try FileManager.default.createSymbolicLink(atPath: scratch.join("root/etc/unit"), withDestinationPath: scratch.join("canary"))
+    try FileManager.default.createSymbolicLink(
+      atPath: scratch.join("root/etc/unit"), withDestinationPath: scratch.join("canary"))
     try FileManager.default.createSymbolicLink(atPath: scratch.join("root/var"), withDestinationPath: scratch.path)
     let fs = try RootedFileSystem(root: scratch.join("root"))
     #expect(throws: FileSystemError.self) { try fs.write(HostPath("/etc/unit")!, Array("x".utf8), mode: 0o644) }

@@ -47,12 +47,17 @@ import Testing
 }
 
 @Suite struct UnitNameTests {
-  @Test(arguments: ["report.timer", "status-email@.service", "status-email@bitcoind.service", "a-b_c:d.path", "x\\x2dy.mount"])
+  @Test(arguments: [
+    "report.timer", "status-email@.service", "status-email@bitcoind.service", "a-b_c:d.path", "x\\x2dy.mount",
+  ])
   func acceptsValidNames(name: String) {
     #expect(UnitName(name) != nil)
   }
 
-  @Test(arguments: ["", "report", "report.exe", "../etc/shadow.service", "a/b.service", "a@b@c.service", "@.service", ".hidden.service", "é.service", String(repeating: "a", count: 250) + ".service", "a b.service", "a\n.service"])
+  @Test(arguments: [
+    "", "report", "report.exe", "../etc/shadow.service", "a/b.service", "a@b@c.service", "@.service", ".hidden.service",
+    "é.service", String(repeating: "a", count: 250) + ".service", "a b.service", "a\n.service",
+  ])
   func refusesInvalidNames(name: String) {
     #expect(UnitName(name) == nil)
     #expect(UnitName.problem(with: name) != nil)

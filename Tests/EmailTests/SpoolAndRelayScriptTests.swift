@@ -102,8 +102,9 @@ import Testing
     #expect(messages.count == 1, "\(messages)")
     #expect(messages.first?.contains("Subject: [gemini] root/ok.service failed\n") == true)
     #expect(
-      messages.first?.hasSuffix("\n\nReported by the systemd manager of root:\n\n"
-        + "status [31mred\nline\ttab\n") == true, "\(messages)")
+      messages.first?.hasSuffix(
+        "\n\nReported by the systemd manager of root:\n\n"
+          + "status [31mred\nline\ttab\n") == true, "\(messages)")
     #expect(!messages.joined().contains("SECRET"))
     #expect(!messages.joined().contains("hostile"))
     #expect(scratch.exists("secret"), "a symlink is removed, never its target")

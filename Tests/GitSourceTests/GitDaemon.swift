@@ -1,6 +1,6 @@
-import TestSupport
 import Glibc
 import SystemCalls
+import TestSupport
 
 /// `git daemon` serving a directory on a free loopback port, stopped when the value goes away.
 final class GitDaemon {

@@ -1,7 +1,7 @@
-import TestSupport
 import GitSource
 import Glibc
 import SystemCalls
+import TestSupport
 import Testing
 
 @Suite("GitMirror: fetching into a private bare mirror")

@@ -1,6 +1,6 @@
-import TestSupport
 import Core
 import GitSource
+import TestSupport
 import Testing
 
 @Suite("GitTree: the desired state read from git objects")

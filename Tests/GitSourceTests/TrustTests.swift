@@ -1,5 +1,5 @@
-import TestSupport
 import GitSource
+import TestSupport
 import Testing
 
 /// A state directory, a remote with signers, and a mirror of it.

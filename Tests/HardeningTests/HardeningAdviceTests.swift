@@ -14,8 +14,7 @@ import Testing
 
     """
 
-  static func unit(_ text: String = bare, with profile: HardeningProfile? = nil) throws -> UnitFile
-  {
+  static func unit(_ text: String = bare, with profile: HardeningProfile? = nil) throws -> UnitFile {
     let base = try UnitFile.parse(text, file: "report.service").get()
     guard let profile else { return base }
     let dropIn = try UnitFile.parse(profile.dropIn, file: HardeningProfile.dropInName).get()

@@ -102,7 +102,8 @@ import Testing
     // 3. an invalid unit name
     try scratch.write("repo/roles/lightning/units/bad name.service", "[Service]\nExecStart=/bin/true\n")
     // 4. a declaration of a unit nobody ships, and 5. yes instead of true
-    try scratch.write("repo/roles/report/role.yaml", "units:\n  report.timer:\n    enable: yes\n  reprot.service:\n    enable: true\n")
+    try scratch.write(
+      "repo/roles/report/role.yaml", "units:\n  report.timer:\n    enable: yes\n  reprot.service:\n    enable: true\n")
     // 6. the same unit shipped by two layers
     try scratch.write("repo/roles/matrix/units/report.timer", "[Timer]\nOnCalendar=daily\n")
     // 7. a missing role
@@ -126,7 +127,8 @@ import Testing
         #expect(result.stderr.contains(line), "missing: \(line)\n\(result.stderr)")
       }
       #expect(result.stderr.contains("did you mean 'enable'?"))
-      #expect(result.stderr.contains(" 3 |     enabel: true\n   |     ^"), "the line, and a caret under the offending column")
+      #expect(
+        result.stderr.contains(" 3 |     enabel: true\n   |     ^"), "the line, and a caret under the offending column")
     }
     let check = try reconcile(["check", scratch.join("repo")])
     #expect(check.status == 1)

@@ -23,7 +23,8 @@ import Testing
 
   func editByHand() throws {
     let unit = "\(root)/etc/systemd/system/report.timer"
-    try (try String(contentsOfFile: unit, encoding: .utf8) + "OnBootSec=1min\n").write(toFile: unit, atomically: false, encoding: .utf8)
+    try (try String(contentsOfFile: unit, encoding: .utf8) + "OnBootSec=1min\n").write(
+      toFile: unit, atomically: false, encoding: .utf8)
   }
 
   @Test func planExitCodesTellTheFourSituationsApart() throws {
@@ -86,7 +87,8 @@ import Testing
   }
 
   @Test func metricsParseAndMatchTheRecords() throws {
-    try scratch.write("root/etc/reconcile/config.yaml", "metrics-file: /var/lib/node-exporter/reconcile.prom\n", mode: 0o644)
+    try scratch.write(
+      "root/etc/reconcile/config.yaml", "metrics-file: /var/lib/node-exporter/reconcile.prom\n", mode: 0o644)
     #expect(try reconcile("apply").status == 0)
     try editByHand()
     #expect(try reconcile("apply").status == 4)
@@ -107,8 +109,11 @@ import Testing
     #expect(values?["reconcile_last_run_changes_applied"] == 1)
     #expect(values?["reconcile_last_run_drift_events,module=units"] == 1)
     #expect(values?["reconcile_pending_changes"] == 0)
-    let last = try #require(try String(contentsOfFile: "\(root)/var/lib/reconcile/runs.jsonl", encoding: .utf8).split(separator: "\n").last)
+    let last = try #require(
+      try String(contentsOfFile: "\(root)/var/lib/reconcile/runs.jsonl", encoding: .utf8).split(separator: "\n").last)
     let record = try JSONDecoder().decode(RunRecord.self, from: Data(last.utf8))
-    #expect(values?["reconcile_last_run_timestamp_seconds"] == record.time.rounded(.towardZero) || abs((values?["reconcile_last_run_timestamp_seconds"] ?? 0) - record.time) < 1)
+    #expect(
+      values?["reconcile_last_run_timestamp_seconds"] == record.time.rounded(.towardZero)
+        || abs((values?["reconcile_last_run_timestamp_seconds"] ?? 0) - record.time) < 1)
   }
 }

@@ -26,10 +26,13 @@ import Testing
 
   func reconcile(_ command: String, _ extra: [String] = []) throws -> CommandResult {
     try TestCommand.reconcile(
-      [command, "--url", "file://\(remote.path)", "--allowed-signers", signers, "--host", "gemini", "--root", root] + extra)
+      [command, "--url", "file://\(remote.path)", "--allowed-signers", signers, "--host", "gemini", "--root", root]
+        + extra)
   }
 
-  var lastApplied: String? { try? String(contentsOfFile: "\(root)/var/lib/reconcile/git-last-applied", encoding: .utf8) }
+  var lastApplied: String? {
+    try? String(contentsOfFile: "\(root)/var/lib/reconcile/git-last-applied", encoding: .utf8)
+  }
 
   @Test func signedHistoryAppliesAndAnUnsignedCommitIsRefused() throws {
     let first = try reconcile("apply")
@@ -39,7 +42,9 @@ import Testing
     #expect(applied.hasPrefix(try remote.head().hex))
     #expect(try reconcile("plan").status == 0)
 
-    let unsigned = try remote.commit("Sneak in a unit", files: ["roles/report/units/evil.service": "[Service]\nExecStart=/bin/sh -c 'id'\n"], signer: nil)
+    let unsigned = try remote.commit(
+      "Sneak in a unit", files: ["roles/report/units/evil.service": "[Service]\nExecStart=/bin/sh -c 'id'\n"],
+      signer: nil)
     let before = try TreeSnapshot(root)
     for command in ["plan", "apply"] {
       let result = try reconcile(command)
@@ -55,7 +60,8 @@ import Testing
   @Test func aForcePushBackIsRefused() throws {
     #expect(try reconcile("apply").status == 0)
     let old = try remote.head()
-    try remote.commit("Add a timer", files: ["roles/report/units/report-weekly.timer": "[Timer]\nOnCalendar=weekly\n"], signer: signer)
+    try remote.commit(
+      "Add a timer", files: ["roles/report/units/report-weekly.timer": "[Timer]\nOnCalendar=weekly\n"], signer: signer)
     #expect(try reconcile("apply").status == 0)
     let applied = lastApplied
     try remote.git("reset", "-q", "--hard", old.hex)
@@ -66,12 +72,14 @@ import Testing
   }
 
   @Test func aCommittedSymlinkIsRefusedWithItsPath() throws {
-    try FileManager.default.createSymbolicLink(atPath: "\(remote.path)/roles/report/units/shadow.service", withDestinationPath: "/etc/shadow")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(remote.path)/roles/report/units/shadow.service", withDestinationPath: "/etc/shadow")
     try remote.git("add", "-A")
     try remote.commit("Link", files: [:], signer: signer)
     let result = try reconcile("apply")
     #expect(result.status == 1)
-    #expect(result.stderr.contains("roles/report/units/shadow.service: error: symlinks are not allowed"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("roles/report/units/shadow.service: error: symlinks are not allowed"), "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: "\(root)/etc/systemd"))
   }
 

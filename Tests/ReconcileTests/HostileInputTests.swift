@@ -9,7 +9,8 @@ import Testing
   static let corpus = "\(packageRoot)/Tests/ReconcileTests/HostileCorpus"
 
   static var cases: [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []).filter { $0.first?.isNumber == true }.sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []).filter { $0.first?.isNumber == true }
+      .sorted()
   }
 
   @Test func theCorpusIsLargeEnough() {
@@ -27,13 +28,16 @@ import Testing
       expected.removeFirst()
       // Too large to commit: a 2 MiB file made here.
       let path = scratch.join("repo/" + huge.dropFirst(5))
-      try Data(String(repeating: "# padding line of a very large file\n", count: 60_000).utf8).write(to: URL(fileURLWithPath: path))
+      try Data(String(repeating: "# padding line of a very large file\n", count: 60_000).utf8).write(
+        to: URL(fileURLWithPath: path))
     }
     let root = try scratch.sub("root")
     try scratch.write("root/etc/systemd/system/keep.service", "[Service]\nExecStart=/bin/true\n")
     let before = try TreeSnapshot(root)
     for command in ["plan", "apply"] {
-      let result = try TestCommand.reconcile([command, "--repo", scratch.join("repo"), "--host", "gemini", "--root", root])
+      let result = try TestCommand.reconcile([
+        command, "--repo", scratch.join("repo"), "--host", "gemini", "--root", root,
+      ])
       #expect(result.status == 1, "\(command) of \(name) exited \(result.status)\n\(result.stderr)")
       for line in expected {
         #expect(result.stderr.contains(line), "\(name): missing '\(line)' in:\n\(result.stderr)")

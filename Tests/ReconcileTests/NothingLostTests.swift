@@ -17,7 +17,9 @@ import Testing
   }
 
   func run(_ command: String, root: String? = nil) throws -> CommandResult {
-    try TestCommand.reconcile([command, "--repo", scratch.join("repo"), "--host", "gemini", "--root", root ?? self.root])
+    try TestCommand.reconcile([
+      command, "--repo", scratch.join("repo"), "--host", "gemini", "--root", root ?? self.root,
+    ])
   }
 
   func roles(_ names: [String]) throws {
@@ -79,7 +81,9 @@ import Testing
       let before = try TreeSnapshot(root)
       let plan = try run("plan")
       #expect([0, 2, 4, 6].contains(plan.status), "\(plan.stderr)")
-      let dry = try TestCommand.reconcile(["--dry-run", "--repo", scratch.join("repo"), "--host", "gemini", "--root", root])
+      let dry = try TestCommand.reconcile([
+        "--dry-run", "--repo", scratch.join("repo"), "--host", "gemini", "--root", root,
+      ])
       #expect(dry.stdout == plan.stdout)
       let check = try TestCommand.reconcile(["check", scratch.join("repo")])
       #expect(check.status == 0)
@@ -89,7 +93,8 @@ import Testing
     #expect(try run("apply").status == 0)
     try expectNoWrite("in sync")
     try roles(["report"])
-    try "[Timer]\nOnCalendar=hourly\n".write(toFile: root + "/etc/systemd/system/report.timer", atomically: false, encoding: .utf8)
+    try "[Timer]\nOnCalendar=hourly\n".write(
+      toFile: root + "/etc/systemd/system/report.timer", atomically: false, encoding: .utf8)
     try expectNoWrite("with repository changes and drift")
   }
 

@@ -21,7 +21,8 @@ import Testing
     try scratch.write(
       "repo/roles/report/units/report.timer", "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n")
     try scratch.write(
-      "repo/roles/report/units/web.service", "[Service]\nExecStart=/bin/true\n\n[Install]\nWantedBy=multi-user.target\n")
+      "repo/roles/report/units/web.service", "[Service]\nExecStart=/bin/true\n\n[Install]\nWantedBy=multi-user.target\n"
+    )
   }
 
   @Test func githubAnnotationsAreExact() throws {

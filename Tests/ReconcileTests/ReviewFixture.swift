@@ -72,8 +72,7 @@ struct ReviewFixture {
 
   /// Writes (or deletes, for nil) `files`, stages everything and commits; returns the id.
   @discardableResult
-  static func commit(_ message: String, files: [String: String?], in path: String) throws -> String
-  {
+  static func commit(_ message: String, files: [String: String?], in path: String) throws -> String {
     for (name, content) in files {
       let file = "\(path)/\(name)"
       if let content {

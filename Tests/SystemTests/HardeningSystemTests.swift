@@ -58,7 +58,8 @@ struct HardeningSystemTests {
         "install -d -o lightning /var/backups/lightning /var/lib/lightning/bitcoin && echo channels > /var/lib/lightning/bitcoin/emergency.recover",
       ])
       let copied = try await bed.exec([
-        "sh", "-c", "for i in $(seq 50); do [ -f /var/backups/lightning/emergency.recover ] && exit 0; sleep 0.2; done; exit 1",
+        "sh", "-c",
+        "for i in $(seq 50); do [ -f /var/backups/lightning/emergency.recover ] && exit 0; sleep 0.2; done; exit 1",
       ])
       #expect(copied.succeeded, "the path unit triggered the hardened backup job")
 

@@ -64,17 +64,25 @@ struct LiveUnitsTests {
       #expect(try await bed.exec(Self.apply).status == 0)
       let units = ["report.timer", "lightning-backup.path"]
       let invocations = try await property(bed, "InvocationID", units)
-      let files = try await bed.run(["sh", "-c", "find /etc/systemd /etc/passwd /etc/group /etc/shadow /etc/subuid /var/lib/reconcile -printf '%p %i %T@\\n' | sort"])
+      let files = try await bed.run([
+        "sh", "-c",
+        "find /etc/systemd /etc/passwd /etc/group /etc/shadow /etc/subuid /var/lib/reconcile -printf '%p %i %T@\\n' | sort",
+      ])
       try await Task.sleep(for: .seconds(1.1))
       let marker = try await bed.run(["date", "+%Y-%m-%d %H:%M:%S"]).trimmingCharacters(in: .whitespacesAndNewlines)
-      let traced = try await bed.exec(["strace", "-f", "-qq", "-e", "trace=execve", "-o", "/tmp/noop.trace"] + Self.apply)
+      let traced = try await bed.exec(
+        ["strace", "-f", "-qq", "-e", "trace=execve", "-o", "/tmp/noop.trace"] + Self.apply)
       #expect(traced.status == 0, "\(traced)")
       #expect(traced.stdout.contains("No changes"))
-      let execs = try await bed.run(["grep", "-c", "execve(", "/tmp/noop.trace"]).trimmingCharacters(in: .whitespacesAndNewlines)
+      let execs = try await bed.run(["grep", "-c", "execve(", "/tmp/noop.trace"]).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       let trace = try await bed.run(["cat", "/tmp/noop.trace"])
       #expect(execs == "1", "only reconcile itself was executed: \(trace)")
       #expect(try await property(bed, "InvocationID", units) == invocations)
-      let after = try await bed.run(["sh", "-c", "find /etc/systemd /etc/passwd /etc/group /etc/shadow /etc/subuid /var/lib/reconcile -printf '%p %i %T@\\n' | sort"])
+      let after = try await bed.run([
+        "sh", "-c",
+        "find /etc/systemd /etc/passwd /etc/group /etc/shadow /etc/subuid /var/lib/reconcile -printf '%p %i %T@\\n' | sort",
+      ])
       #expect(after == files, "no file rewritten")
       let reloads = try await bed.exec(["journalctl", "--since", marker, "-g", "Reloading", "--no-pager", "-q"])
       #expect(reloads.stdout.isEmpty, "no daemon-reload: \(reloads.stdout)")
@@ -97,7 +105,8 @@ struct LiveUnitsTests {
       let after = try await property(bed, "InvocationID", units)
       #expect(after["report.timer"] != before["report.timer"], "report.timer restarted")
       #expect(after["lightning-backup.path"] == before["lightning-backup.path"], "the other unit untouched")
-      #expect(try await bed.run(["systemctl", "show", "-p", "AccuracyUSec", "--value", "report.timer"]).hasPrefix("1min"))
+      #expect(
+        try await bed.run(["systemctl", "show", "-p", "AccuracyUSec", "--value", "report.timer"]).hasPrefix("1min"))
     }
   }
 
@@ -117,7 +126,8 @@ struct LiveUnitsTests {
       #expect(result.status != 1, "\(result)")
       #expect(result.stdout.contains("systemd:daemon-reload"), "\(result.stdout)")
       #expect(try await bed.run(["systemctl", "show", "-p", "NeedDaemonReload", "--value", "report.timer"]) == "no\n")
-      #expect(try await bed.run(["systemctl", "show", "-p", "AccuracyUSec", "--value", "report.timer"]).hasPrefix("1min"))
+      #expect(
+        try await bed.run(["systemctl", "show", "-p", "AccuracyUSec", "--value", "report.timer"]).hasPrefix("1min"))
       #expect(try await property(bed, "InvocationID", ["report.timer"]) != before, "report.timer restarted")
     }
   }

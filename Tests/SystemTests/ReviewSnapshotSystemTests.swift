@@ -32,10 +32,11 @@ struct ReviewSnapshotSystemTests {
       let document = try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any]
       let hosts = document?["hosts"] as? [[String: Any]] ?? []
       let changes = hosts.first { ($0["host"] as? String) == "gemini" }?["changes"] as? [[String: Any]] ?? []
-      let causes = Dictionary(changes.compactMap { change -> (String, String)? in
-        guard let address = change["address"] as? String, let cause = change["cause"] as? String else { return nil }
-        return (address, cause)
-      }, uniquingKeysWith: { a, _ in a })
+      let causes = Dictionary(
+        changes.compactMap { change -> (String, String)? in
+          guard let address = change["address"] as? String, let cause = change["cause"] as? String else { return nil }
+          return (address, cause)
+        }, uniquingKeysWith: { a, _ in a })
       #expect(causes["unit:report.timer"] == "drift", "\(review.stdout)")
       #expect(causes["unit:lightning-backup.path"] == "changed", "\(review.stdout)")
       // Nothing on the host was touched by review.

@@ -38,19 +38,24 @@ struct ScheduleAndDriftTests {
       #expect(try await bed.exec(["systemctl", "is-active", "reconcile.timer"]).trimmed == "active")
       #expect(try await bed.exec(["systemctl", "is-enabled", "reconcile.timer"]).trimmed == "enabled")
       // The first run from the timer applies the whole host.
-      #expect(try await waitFor(bed, "systemctl is-active --quiet report.timer", seconds: 40), "the timer never applied the repository")
+      #expect(
+        try await waitFor(bed, "systemctl is-active --quiet report.timer", seconds: 40),
+        "the timer never applied the repository")
       // A new commit arrives; nobody runs reconcile.
       try await bed.run([
         "sh", "-c",
         "cd /srv/remote && mkdir -p roles/report/units/report.timer.d && printf '[Timer]\\nAccuracySec=1min\\n' > roles/report/units/report.timer.d/10-accuracy.conf && git add -A && git -c user.name=ops -c user.email=ops@example.org commit -q -m 'Coarser timer'",
       ])
-      let head = try await bed.run(["git", "-C", "/srv/remote", "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+      let head = try await bed.run(["git", "-C", "/srv/remote", "rev-parse", "HEAD"]).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       #expect(try await waitFor(bed, "test -f /etc/systemd/system/report.timer.d/10-accuracy.conf", seconds: 40))
       #expect(try await waitFor(bed, "grep -q \(head) /var/lib/reconcile/git-last-applied", seconds: 20))
       let result = try await bed.run(["systemctl", "show", "-p", "Result", "--value", "reconcile.service"])
       #expect(result.trimmingCharacters(in: .whitespacesAndNewlines) == "success")
       // Installing again changes nothing; uninstalling removes only reconcile's own units.
-      #expect(try await bed.run(["reconcile", "install", "--interval", "10s", "--randomized-delay", "0s"]).contains("as they should be"))
+      #expect(
+        try await bed.run(["reconcile", "install", "--interval", "10s", "--randomized-delay", "0s"]).contains(
+          "as they should be"))
       #expect(try await bed.exec(["reconcile", "uninstall"]).status == 0)
       #expect(try await bed.exec(["test", "-e", "/etc/systemd/system/reconcile.timer"]).status != 0)
       #expect(try await bed.exec(["systemctl", "is-active", "report.timer"]).trimmed == "active")
@@ -81,12 +86,15 @@ struct ScheduleAndDriftTests {
       let journal = try await bed.run([
         "journalctl", "-o", "json", "--no-pager", "MESSAGE_ID=d1f0c8e6a4b2490d9e7c5a3b1f8d6e4c",
       ])
-      let logged = Set(journal.split(separator: "\n").compactMap { line -> String? in
-        let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        return entry?["RECONCILE_RESOURCE"] as? String
-      })
+      let logged = Set(
+        journal.split(separator: "\n").compactMap { line -> String? in
+          let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+          return entry?["RECONCILE_RESOURCE"] as? String
+        })
       #expect(logged == resources, "journal \(logged) vs records \(resources)")
-      let runs = try await bed.run(["journalctl", "-o", "cat", "--no-pager", "MESSAGE_ID=4b2c7d9e0f1a4c3b8e6d5a7f9c1b3e2d"])
+      let runs = try await bed.run([
+        "journalctl", "-o", "cat", "--no-pager", "MESSAGE_ID=4b2c7d9e0f1a4c3b8e6d5a7f9c1b3e2d",
+      ])
       #expect(runs.contains("drift event"), "run summaries in the journal: \(runs)")
     }
   }
@@ -96,7 +104,8 @@ struct ScheduleAndDriftTests {
     try await withTestBed(name: "drift-report") { bed in
       try await bed.installExample(at: "/srv/state")
       try await bed.run([
-        "sh", "-c", "printf 'drift:\\n  modules:\\n    units: report\\n    users: report\\n' >> /srv/state/hosts/gemini.yaml",
+        "sh", "-c",
+        "printf 'drift:\\n  modules:\\n    units: report\\n    users: report\\n' >> /srv/state/hosts/gemini.yaml",
       ])
       #expect(try await bed.exec(Self.apply).status == 0)
       try await bed.run([

@@ -13,9 +13,9 @@ import FoundationEssentials
 import SystemdBus
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// What the probe prints.

@@ -46,7 +46,8 @@ public enum TestCommand {
     }
     process.waitUntilExit()
     return CommandResult(
-      status: process.terminationStatus, stdout: (try? out.read("stdout")) ?? "", stderr: (try? out.read("stderr")) ?? "")
+      status: process.terminationStatus, stdout: (try? out.read("stdout")) ?? "",
+      stderr: (try? out.read("stderr")) ?? "")
   }
 
   /// The `reconcile` binary built beside the tests.

@@ -125,4 +125,3 @@ public func allowedSigners(_ signers: [Signer], in scratch: ScratchDirectory) th
   try sh("printf '%s\\n' '\(lines)' > '\(file)'")
   return file
 }
-

@@ -32,7 +32,8 @@ extension TestBed {
       let path = folder + "/" + edit.path
       let text = try String(contentsOfFile: path, encoding: .utf8)
       guard text.contains(edit.old) else {
-        throw TestBedError(doing: "preparing the example for a bed", detail: "\(edit.path) no longer holds \(edit.old.debugDescription)")
+        throw TestBedError(
+          doing: "preparing the example for a bed", detail: "\(edit.path) no longer holds \(edit.old.debugDescription)")
       }
       try text.replacingOccurrences(of: edit.old, with: edit.new).write(toFile: path, atomically: true, encoding: .utf8)
     }

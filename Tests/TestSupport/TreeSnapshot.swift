@@ -26,7 +26,10 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible {
 
   /// Only the paths and kinds, for comparing trees made by different tools.
   public var shape: [String: String] {
-    entries.mapValues { String($0.split(separator: " ").first ?? "") + ($0.contains("->") ? " " + String($0.split(separator: ">").last ?? "") : "") }
+    entries.mapValues {
+      String($0.split(separator: " ").first ?? "")
+        + ($0.contains("->") ? " " + String($0.split(separator: ">").last ?? "") : "")
+    }
   }
 
   public var description: String {
@@ -37,7 +40,8 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible {
     var st = stat()
     guard lstat(path, &st) == 0 else { return "missing" }
     let mode = String(st.st_mode & 0o7777, radix: 8)
-    let common = "mode=\(mode) uid=\(st.st_uid) gid=\(st.st_gid) ino=\(st.st_ino) mtime=\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    let common =
+      "mode=\(mode) uid=\(st.st_uid) gid=\(st.st_gid) ino=\(st.st_ino) mtime=\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
     switch st.st_mode & S_IFMT {
     case S_IFLNK:
       return "symlink \(common) -> \(try FileManager.default.destinationOfSymbolicLink(atPath: path))"
@@ -45,7 +49,8 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible {
       return "dir mode=\(mode) uid=\(st.st_uid) gid=\(st.st_gid) ino=\(st.st_ino)"
     case S_IFREG:
       let data = try Data(contentsOf: URL(fileURLWithPath: path))
-      return "file \(common) size=\(data.count) hash=\(data.hashValue)-\(Array(data).reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })"
+      return
+        "file \(common) size=\(data.count) hash=\(data.hashValue)-\(Array(data).reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })"
     default:
       return "other \(common)"
     }

@@ -35,7 +35,8 @@ import Units
     let reference = try ScratchDirectory("systemctl")
     try FileManager.default.createDirectory(atPath: reference.join("etc/systemd"), withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: "\(root)/etc/systemd/system", toPath: reference.join("etc/systemd/system"))
-    for folder in try FileManager.default.contentsOfDirectory(atPath: reference.join("etc/systemd/system")) where folder.hasSuffix(".wants") {
+    for folder in try FileManager.default.contentsOfDirectory(atPath: reference.join("etc/systemd/system"))
+    where folder.hasSuffix(".wants") {
       try FileManager.default.removeItem(atPath: reference.join("etc/systemd/system/\(folder)"))
     }
     let enabled = ["bitcoind.service", "lightningd.service", "lightning-backup.path", "report.timer"]
@@ -75,7 +76,8 @@ import Units
     try harness.apply()
     try scratch.write("root/etc/systemd/system/hand-made.service", "[Service]\nExecStart=/bin/true\n")
     try FileManager.default.createSymbolicLink(
-      atPath: "\(root)/etc/systemd/system/timers.target.wants/hand-made.timer", withDestinationPath: "/etc/systemd/system/hand-made.timer")
+      atPath: "\(root)/etc/systemd/system/timers.target.wants/hand-made.timer",
+      withDestinationPath: "/etc/systemd/system/hand-made.timer")
     // The report role loses its timer and service.
     try FileManager.default.removeItem(atPath: "\(repository)/roles/report/units/report.timer")
     try FileManager.default.removeItem(atPath: "\(repository)/roles/report/units/report.service")
@@ -91,7 +93,9 @@ import Units
     #expect(result.plan.changes.allSatisfy { $0.cause == .prune })
     // Disabled before deleted.
     let order = result.plan.changes.map(\.address)
-    #expect(order.firstIndex(of: Address("enablement", "report.timer"))! < order.firstIndex(of: Address("unit", "report.timer"))!)
+    #expect(
+      order.firstIndex(of: Address("enablement", "report.timer"))! < order.firstIndex(
+        of: Address("unit", "report.timer"))!)
     #expect(!scratch.exists("root/etc/systemd/system/report.timer"))
     #expect(!scratch.exists("root/etc/systemd/system/timers.target.wants/report.timer"))
     #expect(try scratch.read("root/etc/systemd/system/hand-made.service") == "[Service]\nExecStart=/bin/true\n")
@@ -120,7 +124,8 @@ import Units
     try #require(role.contains(declaration))
     let edited = role.replacingOccurrences(of: declaration, with: declaration + "  report.service:\n    enable: true\n")
     try scratch.write("repo/roles/report/role.yaml", edited)
-    let line = edited.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "  report.service:" }! + 1
+    let line =
+      edited.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "  report.service:" }! + 1
     let plan = try harness.plan()
     let warning = try #require(plan.diagnostics.first { $0.code == "trigger-enabled" })
     #expect(warning.severity == .warning)

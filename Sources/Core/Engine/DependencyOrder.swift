@@ -41,7 +41,10 @@ public enum DependencyOrder {
       }
     }
     guard order.count == changes.count else {
-      throw Cycle(addresses: findCycle(before: before, remaining: Set(0..<changes.count).subtracting(order)).map { changes[$0].address })
+      throw Cycle(
+        addresses: findCycle(before: before, remaining: Set(0..<changes.count).subtracting(order)).map {
+          changes[$0].address
+        })
     }
     var position = [Int](repeating: 0, count: changes.count)
     for (p, i) in order.enumerated() { position[i] = p }

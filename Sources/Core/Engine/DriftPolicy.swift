@@ -52,7 +52,8 @@ public struct DriftPolicy: Sendable, Codable, Equatable {
         for (key, value) in modules.entries {
           guard plugins.contains(key.value) else {
             let hint = Spelling.closest(to: key.value, in: plugins).map { ["did you mean '\($0)'?"] } ?? []
-            diagnostics.error("no module named '\(key.value.debugEscaped)'", at: key.position, code: "unknown-module", notes: hint)
+            diagnostics.error(
+              "no module named '\(key.value.debugEscaped)'", at: key.position, code: "unknown-module", notes: hint)
             continue
           }
           guard let text = value.scalar, let mode = parse(Located(text, at: value.position), diagnostics: &diagnostics),
@@ -82,7 +83,9 @@ public struct DriftPolicy: Sendable, Codable, Equatable {
 
   private static func parse(_ text: Located<String>, diagnostics: inout Diagnostics) -> Mode? {
     guard let mode = Mode(rawValue: text.value) else {
-      diagnostics.error("drift mode must be 'revert' or 'report', found '\(text.value.debugEscaped)'", at: text.position, code: "invalid")
+      diagnostics.error(
+        "drift mode must be 'revert' or 'report', found '\(text.value.debugEscaped)'", at: text.position,
+        code: "invalid")
       return nil
     }
     return mode

@@ -137,12 +137,17 @@ public struct Engine: Sendable {
     let byName = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for (i, change) in plan.changes.enumerated() {
       if change.reportOnly {
-        outcomes.append(ChangeOutcome(change: change, status: .reported, message: "drift reported, not reverted (drift policy)"))
+        outcomes.append(
+          ChangeOutcome(change: change, status: .reported, message: "drift reported, not reverted (drift policy)"))
         continue
       }
-      if let blocker = prerequisites[i].first(where: { outcomes[$0].status == .failed || outcomes[$0].status == .skipped }) {
+      if let blocker = prerequisites[i].first(where: {
+        outcomes[$0].status == .failed || outcomes[$0].status == .skipped
+      }) {
         outcomes.append(
-          ChangeOutcome(change: change, status: .skipped, message: "skipped because \(plan.changes[blocker].address) was not applied"))
+          ChangeOutcome(
+            change: change, status: .skipped,
+            message: "skipped because \(plan.changes[blocker].address) was not applied"))
         continue
       }
       guard let plugin = byName[change.plugin] else {
@@ -172,7 +177,9 @@ public struct Engine: Sendable {
       }
     }
     let elapsed = ContinuousClock.now - started
-    return ApplyReport(outcomes: outcomes, error: nil, duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    return ApplyReport(
+      outcomes: outcomes, error: nil,
+      duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
   }
 
   /// Marks drift the policy reports only, and the consequences (reloads, restarts) that
@@ -207,7 +214,8 @@ public struct Engine: Sendable {
     plugin.decode(declarations, contributions: &contributions, diagnostics: &diagnostics)
   }
 
-  private func observe<P: Plugin>(_ plugin: P, _ desired: any Sendable, host: Host, ledger: Ledger) throws -> JSONValue {
+  private func observe<P: Plugin>(_ plugin: P, _ desired: any Sendable, host: Host, ledger: Ledger) throws -> JSONValue
+  {
     guard let desired = desired as? P.Desired else {
       throw InternalError("desired state of \(plugin.name) has the wrong type")
     }
@@ -233,7 +241,8 @@ public struct Engine: Sendable {
     return plugin.plan(desired, observed: observed, ledger: ledger, host: host.facts)
   }
 
-  private func plan<P: Plugin>(_ plugin: P, _ desired: any Sendable, observation: HostObservation) throws -> PluginPlan {
+  private func plan<P: Plugin>(_ plugin: P, _ desired: any Sendable, observation: HostObservation) throws -> PluginPlan
+  {
     guard let desired = desired as? P.Desired else {
       throw InternalError("desired state of \(plugin.name) has the wrong type")
     }
@@ -244,7 +253,8 @@ public struct Engine: Sendable {
     do {
       observed = try value.decode(as: P.Observed.self)
     } catch {
-      throw ObservationError(plugin: plugin.name, underlying: "the snapshot's observation does not fit this reconcile (\(error))")
+      throw ObservationError(
+        plugin: plugin.name, underlying: "the snapshot's observation does not fit this reconcile (\(error))")
     }
     return plugin.plan(desired, observed: observed, ledger: observation.ledger, host: observation.facts)
   }

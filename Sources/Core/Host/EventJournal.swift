@@ -21,7 +21,10 @@ extension RunRecord {
     var entries: [[(String, String)]] = []
     for event in driftEvents {
       entries.append([
-        ("MESSAGE", "reconcile: drift on \(event.address): \(event.outcome == .reported ? "reported" : "reverted") (\(event.cause.rawValue))"),
+        (
+          "MESSAGE",
+          "reconcile: drift on \(event.address): \(event.outcome == .reported ? "reported" : "reverted") (\(event.cause.rawValue))"
+        ),
         ("MESSAGE_ID", JournalMessageID.drift), ("PRIORITY", "4"), ("RECONCILE_HOST", host),
         ("RECONCILE_RESOURCE", event.address.description), ("RECONCILE_MODULE", event.plugin),
         ("RECONCILE_CLASS", event.cause.rawValue), ("RECONCILE_OUTCOME", event.outcome.rawValue),
@@ -37,10 +40,14 @@ extension RunRecord {
     }
     let applied = changes.filter { $0.outcome == .applied }.count
     entries.append([
-      ("MESSAGE", "reconcile: \(succeeded ? "applied" : "FAILED") \(applied) change\(applied == 1 ? "" : "s"), \(driftEvents.count) drift event\(driftEvents.count == 1 ? "" : "s")\(commit.map { " at \(String($0.prefix(12)))" } ?? "")"),
+      (
+        "MESSAGE",
+        "reconcile: \(succeeded ? "applied" : "FAILED") \(applied) change\(applied == 1 ? "" : "s"), \(driftEvents.count) drift event\(driftEvents.count == 1 ? "" : "s")\(commit.map { " at \(String($0.prefix(12)))" } ?? "")"
+      ),
       ("MESSAGE_ID", JournalMessageID.run), ("PRIORITY", succeeded ? "6" : "3"), ("RECONCILE_HOST", host),
       ("RECONCILE_COMMIT", commit ?? ""), ("RECONCILE_CHANGES", String(applied)),
-      ("RECONCILE_DRIFT", String(driftEvents.count)), ("RECONCILE_FAILED", String(changes.filter { $0.outcome == .failed }.count)),
+      ("RECONCILE_DRIFT", String(driftEvents.count)),
+      ("RECONCILE_FAILED", String(changes.filter { $0.outcome == .failed }.count)),
       ("RECONCILE_DURATION_MS", String(Int(duration * 1000))),
     ])
     return entries

@@ -143,7 +143,8 @@ public final class RootedFileSystem: Sendable {
     let dir = try makeFolders(path.parent)
     if let st = try? dir.status(of: path.name), st.kind != .regular {
       throw FileSystemError(
-        path: realPath(path), reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
+        path: realPath(path),
+        reason: st.kind == .symlink ? "is a symlink; refusing to replace it" : "is not a regular file")
     }
     do {
       try removeStaleTemporaries(in: dir, for: path.name)
@@ -218,7 +219,8 @@ public final class RootedFileSystem: Sendable {
         }
         dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
       } catch let error as SystemCallError where error.isSymlink {
-        throw FileSystemError(path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
+        throw FileSystemError(
+          path: realPath(path), reason: "crosses a symlink at '\(component)'; refusing to follow it")
       }
     }
     return dir
@@ -306,7 +308,8 @@ public final class RootedFileSystem: Sendable {
       } catch let error as SystemCallError where error.isNotFound {
         return nil
       } catch let error as SystemCallError where error.isSymlink {
-        throw FileSystemError(path: realPath(path), reason: "crosses a symlink or non-folder at '\(component)'; refusing to follow it")
+        throw FileSystemError(
+          path: realPath(path), reason: "crosses a symlink or non-folder at '\(component)'; refusing to follow it")
       }
     }
     return dir

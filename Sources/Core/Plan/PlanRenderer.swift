@@ -73,7 +73,8 @@ public struct PlanRenderer: Sendable {
     }
     let symbol = change.reportOnly ? "!" : symbol(change.action)
     let cause = change.reportOnly ? "\(change.cause.rawValue), report only" : change.cause.rawValue
-    return paint("\(symbol) \(address)", change.reportOnly ? "35" : code) + pad + "  \(change.summary) " + paint("[\(cause)]", "2") + "\n"
+    return paint("\(symbol) \(address)", change.reportOnly ? "35" : code) + pad + "  \(change.summary) "
+      + paint("[\(cause)]", "2") + "\n"
   }
 
   private func diff(_ lines: [String]) -> String {
@@ -90,7 +91,8 @@ public struct PlanRenderer: Sendable {
     let reported = changes.filter(\.reportOnly).count
     let applied = changes.filter { !$0.reportOnly }
     let count = { (action: Change.Action) in applied.filter { $0.action == action }.count }
-    var line = "\(applied.count) change\(applied.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
+    var line =
+      "\(applied.count) change\(applied.count == 1 ? "" : "s"): \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
     if reported > 0 { line += " \(reported) drifted resource\(reported == 1 ? "" : "s") reported only." }
     return line
   }

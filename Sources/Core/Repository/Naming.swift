@@ -2,13 +2,15 @@
 public enum Naming {
   /// Host names: `[a-z0-9][a-z0-9.-]{0,62}` (a DNS label or dotted name, lower case).
   public static func isValidHostName(_ name: String) -> Bool {
-    matches(name, first: "abcdefghijklmnopqrstuvwxyz0123456789", rest: "abcdefghijklmnopqrstuvwxyz0123456789.-", max: 63)
+    matches(
+      name, first: "abcdefghijklmnopqrstuvwxyz0123456789", rest: "abcdefghijklmnopqrstuvwxyz0123456789.-", max: 63)
       && !name.contains("..")
   }
 
   /// Role names: `[a-z0-9][a-z0-9_-]{0,63}`.
   public static func isValidRoleName(_ name: String) -> Bool {
-    matches(name, first: "abcdefghijklmnopqrstuvwxyz0123456789", rest: "abcdefghijklmnopqrstuvwxyz0123456789_-", max: 64)
+    matches(
+      name, first: "abcdefghijklmnopqrstuvwxyz0123456789", rest: "abcdefghijklmnopqrstuvwxyz0123456789_-", max: 64)
   }
 
   /// Drop-in file names: `[A-Za-z0-9_@:.-]+\.conf`, not starting with a dot.

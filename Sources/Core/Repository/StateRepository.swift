@@ -78,7 +78,8 @@ public struct StateRepository: Sendable {
       var roleReader = MappingReader(node, what: "role '\(role.value)'", diagnostics: &diagnostics)
       let sections = readSections(&roleReader, diagnostics: &diagnostics)
       roleReader.finish(diagnostics: &diagnostics)
-      layers.append(Layer(kind: .role, name: role.value, directory: "roles/\(role.value)", file: file, sections: sections))
+      layers.append(
+        Layer(kind: .role, name: role.value, directory: "roles/\(role.value)", file: file, sections: sections))
     }
     let hostSections = readSections(&reader, diagnostics: &diagnostics)
     reader.finish(diagnostics: &diagnostics)
@@ -201,7 +202,8 @@ public struct StateRepository: Sendable {
     case .symlink:
       diagnostics.error("symlinks are not allowed in the repository", at: SourcePosition(file: path), code: "symlink")
     case .submodule:
-      diagnostics.error("submodules are not allowed in the repository", at: SourcePosition(file: path), code: "submodule")
+      diagnostics.error(
+        "submodules are not allowed in the repository", at: SourcePosition(file: path), code: "submodule")
     case .directory:
       diagnostics.error("unexpected folder", at: SourcePosition(file: path), code: "layout")
     case .other:

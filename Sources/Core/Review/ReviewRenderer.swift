@@ -6,8 +6,7 @@ public struct ReviewRenderer: Sendable {
   /// Reads a file of the head commit, to quote the line of a diagnostic.
   public var source: @Sendable (String) -> String?
 
-  public init(colour: Bool = false, source: @escaping @Sendable (String) -> String? = { _ in nil })
-  {
+  public init(colour: Bool = false, source: @escaping @Sendable (String) -> String? = { _ in nil }) {
     self.colour = colour
     self.source = source
   }

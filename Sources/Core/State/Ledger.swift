@@ -70,7 +70,9 @@ public struct Ledger: Sendable, Codable, Equatable {
     } catch {
       throw FileSystemError(
         path: fs.realPath(stateDirectory.child(path)),
-        reason: "is not a valid ledger (\(error)); move it aside to let reconcile start afresh, knowing it then forgets what it created")
+        reason:
+          "is not a valid ledger (\(error)); move it aside to let reconcile start afresh, knowing it then forgets what it created"
+      )
     }
   }
 

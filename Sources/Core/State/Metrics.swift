@@ -50,9 +50,13 @@ public struct Metrics: Sendable, Equatable {
     metric(
       "reconcile_last_run_drift_events", "Drift events the last run found, by module.",
       driftByModule.sorted { $0.key < $1.key }.map { ("{module=\"\(escape($0.key))\"}", Double($0.value)) })
-    metric("reconcile_pending_changes", "Changes not applied by the last run (failed, skipped, reported only).", [("", Double(pendingChanges))])
+    metric(
+      "reconcile_pending_changes", "Changes not applied by the last run (failed, skipped, reported only).",
+      [("", Double(pendingChanges))])
     if let secondsSinceFetch {
-      metric("reconcile_source_seconds_since_fetch", "Seconds since the last successful fetch of the state repository.", [("", secondsSinceFetch)])
+      metric(
+        "reconcile_source_seconds_since_fetch", "Seconds since the last successful fetch of the state repository.",
+        [("", secondsSinceFetch)])
     }
     return out
   }

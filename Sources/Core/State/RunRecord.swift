@@ -25,14 +25,18 @@ public struct RunRecord: Sendable, Codable, Equatable {
   /// Errors that stopped or failed the run.
   public var errors: [String]
 
-  public init(time: Double, host: String, commit: String?, source: String, plan: Plan, report: ApplyReport, errors: [String]) {
+  public init(
+    time: Double, host: String, commit: String?, source: String, plan: Plan, report: ApplyReport, errors: [String]
+  ) {
     self.time = time
     self.host = host
     self.commit = commit
     self.source = source
     let plugins = Dictionary(plan.changes.map { ($0.address, $0.plugin) }, uniquingKeysWith: { a, _ in a })
     changes = report.outcomes.map {
-      Entry(address: $0.address, plugin: plugins[$0.address] ?? "", action: $0.action, cause: $0.cause, outcome: $0.status, message: $0.message)
+      Entry(
+        address: $0.address, plugin: plugins[$0.address] ?? "", action: $0.action, cause: $0.cause, outcome: $0.status,
+        message: $0.message)
     }
     duration = report.duration
     self.errors = errors + report.failed.map { "\($0.address): \($0.message ?? "failed")" }

@@ -48,7 +48,8 @@ public struct MappingReader: Sendable {
   ) -> Located<String>? {
     guard let node = present(key, required: required, diagnostics: &diagnostics) else { return nil }
     guard let text = node.scalar else {
-      diagnostics.error("'\(key)' of \(what) must be text, found \(node.kindDescription)", at: node.position, code: "type")
+      diagnostics.error(
+        "'\(key)' of \(what) must be text, found \(node.kindDescription)", at: node.position, code: "type")
       return nil
     }
     return Located(text, at: node.position)
@@ -127,7 +128,8 @@ public struct MappingReader: Sendable {
     case .sequence(let items):
       return items.compactMap { item in
         guard let text = item.scalar else {
-          diagnostics.error("items of \(what) must be text, found \(item.kindDescription)", at: item.position, code: "type")
+          diagnostics.error(
+            "items of \(what) must be text, found \(item.kindDescription)", at: item.position, code: "type")
           return nil
         }
         return Located(text, at: item.position)

@@ -57,7 +57,8 @@ public enum YAMLLoader {
     let position = SourcePosition(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
     switch node {
     case .scalar(let scalar):
-      let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+      let quoted =
+        scalar.style == .singleQuoted || scalar.style == .doubleQuoted
         || scalar.style == .literal || scalar.style == .folded
       return YAMLNode(.scalar(scalar.string, quoted: quoted), at: position)
     case .sequence(let sequence):
@@ -124,7 +125,10 @@ public enum YAMLLoader {
         previous = c
         continue
       }
-      if comment { previous = c; continue }
+      if comment {
+        previous = c
+        continue
+      }
       if let q = quote {
         if c == q && previous != "\\" { quote = nil }
       } else if c == "#" && (previous == " " || previous == "\n" || previous == "\t") {

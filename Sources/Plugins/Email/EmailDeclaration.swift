@@ -94,8 +94,7 @@ struct EmailDeclaration: Sendable {
       return nil
     }
     var units: [Located<UnitName>] = []
-    for item in MappingReader.strings(in: node, what: "'watch' of email", diagnostics: &diagnostics)
-    {
+    for item in MappingReader.strings(in: node, what: "'watch' of email", diagnostics: &diagnostics) {
       guard let name = UnitName(item.value) else {
         diagnostics.error(
           UnitName.problem(with: item.value) ?? "invalid unit name", at: item.position,

@@ -11,9 +11,11 @@ extension EmailPlugin {
     }
     let managed = ManagedUnit.all(declarations, contributions)
     var desired = DesiredEmail(
-      scripts: [.init(
-        path: Self.scriptPath,
-        contents: Array(NotifierFiles.script(email, host: declarations.host).utf8))],
+      scripts: [
+        .init(
+          path: Self.scriptPath,
+          contents: Array(NotifierFiles.script(email, host: declarations.host).utf8))
+      ],
       client: email.client, clientConfig: email.clientConfig, position: email.position)
     let watched = Self.watched(email, managed: managed, diagnostics: &diagnostics)
     for unit in watched {

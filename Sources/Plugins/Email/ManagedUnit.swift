@@ -16,8 +16,7 @@ struct ManagedUnit: Sendable {
   /// Every unit the host installs: the repository's, then the system units earlier plugins
   /// generate, then the user units they generate for one user; each with the drop-ins it gets
   /// so far. User units for every user (no `user`) are left out: no one user's mail covers them.
-  static func all(_ declarations: HostDeclarations, _ contributions: Contributions) -> [ManagedUnit]
-  {
+  static func all(_ declarations: HostDeclarations, _ contributions: Contributions) -> [ManagedUnit] {
     var result: [ManagedUnit] = declarations.units.map {
       ManagedUnit(name: $0.name, merged: $0.merged, position: SourcePosition(file: $0.path))
     }

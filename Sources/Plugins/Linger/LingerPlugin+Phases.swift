@@ -14,8 +14,7 @@ extension LingerPlugin {
   }
 
   /// Reads `/var/lib/systemd/linger`, which logind keeps current on a live host too.
-  public func observe(_ desired: DesiredLinger, ledger: Ledger, host: Host) throws -> ObservedLinger
-  {
+  public func observe(_ desired: DesiredLinger, ledger: Ledger, host: Host) throws -> ObservedLinger {
     var observed = ObservedLinger()
     let names = Set(desired.users.keys).union(ledger.addresses(of: name).map(\.name))
     for user in names where HostPath.isValidComponent(user) {

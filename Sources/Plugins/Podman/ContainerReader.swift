@@ -402,7 +402,7 @@ struct ContainerReader {
     guard qualified else {
       return
         "image '\(image)' is not fully qualified; name its registry (e.g. "
-          + "docker.io/library/\(image)): "
+        + "docker.io/library/\(image)): "
         + "short names depend on registries.conf"
     }
     return nil
@@ -441,7 +441,7 @@ struct ContainerReader {
     guard (1...2).contains(parts.count), parts.allSatisfy(isPort) else {
       return
         "port '\(text.debugEscaped)' must be [IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL] with "
-          + "ports 1-65535"
+        + "ports 1-65535"
     }
     if let address, !address.isEmpty,
       !address.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "." || $0 == ":") })

@@ -88,7 +88,7 @@ extension PodmanPlugin {
         doing: "running podman as \(user)",
         reason:
           "\(runtime) did not appear within 30 s (does \(user) linger? loginctl user-status "
-            + "\(user))"
+          + "\(user))"
       )
     }
     return session

@@ -7,8 +7,7 @@ extension PodmanPlugin {
     "newgidmap": "/usr/bin/newgidmap", "setpriv": UserSession.setpriv,
   ]
 
-  public func observe(_ desired: DesiredPodman, ledger: Ledger, host: Host) throws -> ObservedPodman
-  {
+  public func observe(_ desired: DesiredPodman, ledger: Ledger, host: Host) throws -> ObservedPodman {
     var observed = ObservedPodman()
     let fs = host.fs
     observed.live = host.isLive && fs.root == "/"

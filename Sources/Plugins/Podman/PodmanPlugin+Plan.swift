@@ -141,7 +141,7 @@ extension PodmanPlugin {
       expected = user.subuidStart.map { $0 + inside - 1 }
       how =
         "user \(inside) in the container is subordinate UID \(expected.map(String.init) ?? "?") "
-          + "on the host"
+        + "on the host"
     }
     for volume in container.volumes where volume.isWritable {
       guard case .path(let path) = volume.source else { continue }
@@ -159,7 +159,7 @@ extension PodmanPlugin {
       result.diagnostics.warning(
         "bind mount \(path) of container '\(container.name)' is owned by UID \(owner.uid), "
           + "but the container writes as UID \(expected) on the host; it will get 'permission "
-            + "denied'",
+          + "denied'",
         at: volume.position, code: "bind-mount-owner",
         notes: [
           how, "fix: chown \(expected) \(path) (or use U in its options to let podman chown it)",
@@ -218,7 +218,7 @@ extension PodmanPlugin {
           address: address, action: entry == nil ? .create : .update, cause: cause, plugin: name,
           summary:
             "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of "
-              + "\(container.user) "
+            + "\(container.user) "
             + "for \(container.image)",
           diff: ["+\(container.image) from \(archive.fingerprint)"], dependsOn: dependsOn,
           payload: PodmanPayload.load(

@@ -62,7 +62,8 @@ public struct Schedule: Sendable, Equatable, Codable {
       let delaySeconds = HostConfiguration.Duration.seconds(delay?.value ?? "0"),
       HostPath(executable.value) != nil
     else {
-      diagnostics.error("the schedule is not valid; run 'reconcile install' again", at: SourcePosition(file: file), code: "schedule")
+      diagnostics.error(
+        "the schedule is not valid; run 'reconcile install' again", at: SourcePosition(file: file), code: "schedule")
       return nil
     }
     return Schedule(interval: seconds, randomizedDelay: delaySeconds, executable: executable.value)

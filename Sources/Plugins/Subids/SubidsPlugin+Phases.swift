@@ -34,8 +34,7 @@ extension SubidsPlugin {
     return DesiredSubids(requests: byUser.values.sorted { $0.request.user < $1.request.user })
   }
 
-  public func observe(_ desired: DesiredSubids, ledger: Ledger, host: Host) throws -> ObservedSubids
-  {
+  public func observe(_ desired: DesiredSubids, ledger: Ledger, host: Host) throws -> ObservedSubids {
     let files = SubordinateIDFiles(fs: host.fs)
     let subuid = try files.subuid()
     let subgid = try files.subgid()

@@ -7,7 +7,8 @@ enum UnitPayload: Codable, Sendable {
   /// `reloadOnly` for a drop-in whose changes need no restart (recorded too, for its removal).
   case file(path: HostPath, contents: String?, user: String? = nil, reloadOnly: Bool? = nil)
   /// Create `add` links and remove `remove` links (offline), or enable/disable (live).
-  case enablement(scope: UnitScope, unit: UnitName, add: [InstallSection.Link], remove: [InstallSection.Link], enable: Bool)
+  case enablement(
+    scope: UnitScope, unit: UnitName, add: [InstallSection.Link], remove: [InstallSection.Link], enable: Bool)
   /// `daemon-reload` of the system manager.
   case reload
   /// Start, restart or stop a unit and wait for it.

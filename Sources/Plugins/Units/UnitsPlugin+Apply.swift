@@ -128,7 +128,8 @@ struct UnitActivationError: Error, CustomStringConvertible {
   var user: String? = nil
   var description: String {
     guard let user else {
-      return "\(operation) of \(unit) ended with '\(result)'; the unit is \(status) (see: systemctl status \(unit); journalctl -u \(unit))"
+      return
+        "\(operation) of \(unit) ended with '\(result)'; the unit is \(status) (see: systemctl status \(unit); journalctl -u \(unit))"
     }
     return "\(operation) of \(unit) in the manager of \(user) ended with '\(result)'; the unit is \(status) "
       + "(see: systemctl --user -M \(user)@ status \(unit); journalctl _UID=$(id -u \(user)) --user-unit \(unit))"

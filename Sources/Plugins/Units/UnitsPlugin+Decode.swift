@@ -7,10 +7,12 @@ extension UnitsPlugin {
     var desired = DesiredUnits()
     var merged: [UnitName: (scope: UnitScope, unit: UnitFile)] = [:]
     for unit in declarations.units {
-      desired.files.append(.init(scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path))
+      desired.files.append(
+        .init(scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path))
       for dropIn in unit.dropIns {
         desired.files.append(
-          .init(scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path))
+          .init(
+            scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path))
       }
       merged[unit.name] = (.system, unit.merged)
     }
@@ -40,7 +42,8 @@ extension UnitsPlugin {
       contributions.units.filter { $0.scope == .user }.map { ($0.name, $0.user) }, uniquingKeysWith: { a, _ in a })
     for dropIn in contributions.dropIns {
       guard Naming.isValidDropInName(dropIn.fileName) else {
-        diagnostics.error("\(dropIn.origin) made an invalid drop-in name \(dropIn.fileName)", at: dropIn.position, code: "internal")
+        diagnostics.error(
+          "\(dropIn.origin) made an invalid drop-in name \(dropIn.fileName)", at: dropIn.position, code: "internal")
         continue
       }
       let file = DesiredUnits.File(
@@ -49,7 +52,8 @@ extension UnitsPlugin {
         restartsUnit: dropIn.restartsUnit)
       if origins[file.address] != nil {
         diagnostics.error(
-          "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another", at: dropIn.position,
+          "drop-in \(dropIn.unit).d/\(dropIn.fileName) from \(dropIn.origin) collides with another",
+          at: dropIn.position,
           code: "duplicate-resource")
         continue
       }
@@ -66,7 +70,8 @@ extension UnitsPlugin {
       // (no `user`) only enabled.
       let user = generated.scope == .user ? generated.user : nil
       desired.activations.append(
-        .init(scope: generated.scope, unit: generated.name, enable: true,
+        .init(
+          scope: generated.scope, unit: generated.name, enable: true,
           start: generated.scope == .system || user != nil,
           install: install, position: generated.position, user: user, startAfter: generated.startAfter))
     }
@@ -86,7 +91,8 @@ extension UnitsPlugin {
       let section = MappingReader(node, what: "units of \(layer.label)", diagnostics: &diagnostics)
       for (key, value) in section.entries {
         guard let name = UnitName(key.value) else {
-          diagnostics.error(UnitName.problem(with: key.value) ?? "invalid unit name", at: key.position, code: "unit-name")
+          diagnostics.error(
+            UnitName.problem(with: key.value) ?? "invalid unit name", at: key.position, code: "unit-name")
           continue
         }
         var fields = MappingReader(value, what: "unit '\(name)'", diagnostics: &diagnostics)

@@ -82,7 +82,8 @@ extension UnitsPlugin {
       guard seen.fingerprint == entry.applied else {
         result.ledgerUpdates[address] = .some(nil)
         result.notes.append(
-          "kept \(path): it left the repository, but it was changed on the host since reconcile wrote it; reconcile no longer manages it")
+          "kept \(path): it left the repository, but it was changed on the host since reconcile wrote it; reconcile no longer manages it"
+        )
         continue
       }
       let unitName = String(address.name.split(separator: "/").first { UnitName(String($0)) != nil } ?? "")
@@ -146,7 +147,8 @@ extension UnitsPlugin {
         result.changes.append(
           Change(
             address: address, action: .update, cause: .consequence, plugin: name,
-            summary: "reload the systemd manager of \(user) (\(changes.count) user unit file\(changes.count == 1 ? "" : "s") changed)",
+            summary:
+              "reload the systemd manager of \(user) (\(changes.count) user unit file\(changes.count == 1 ? "" : "s") changed)",
             dependsOn: changes + [Address("user", user), Address("linger", user)],
             payload: UnitPayload.userReload(user: user)))
       }
@@ -156,7 +158,8 @@ extension UnitsPlugin {
     for activation in desired.activations {
       let address = activation.address
       let entry = ledger[address]
-      let unitAddress = Address("unit", (activation.scope == .user ? "user/" : "") + (activation.unit.template ?? activation.unit).rawValue)
+      let unitAddress = Address(
+        "unit", (activation.scope == .user ? "user/" : "") + (activation.unit.template ?? activation.unit).rawValue)
       let links = activation.enable ? activation.install.links(for: activation.unit, scope: activation.scope) : []
       let previous = entry.map(Self.links(in:)) ?? []
       let stale = previous.filter { !links.contains($0) && observed.links[$0.path] == $0.target }
@@ -177,13 +180,16 @@ extension UnitsPlugin {
       if !activation.enable {
         summary = "disable (remove \(stale.count) link\(stale.count == 1 ? "" : "s") reconcile made)"
       } else {
-        summary = links.isEmpty ? "enable (no [Install] links)" : "enable: " + links.map { "\($0.path)" }.joined(separator: ", ")
+        summary =
+          links.isEmpty
+          ? "enable (no [Install] links)" : "enable: " + links.map { "\($0.path)" }.joined(separator: ", ")
       }
       result.changes.append(
         Change(
           address: address, action: activation.enable ? (entry == nil ? .create : .update) : .delete, cause: cause,
           plugin: name, summary: summary,
-          diff: links.filter { !present.contains($0) }.map { "+\($0.path) -> \($0.target)" } + stale.map { "-\($0.path) -> \($0.target)" },
+          diff: links.filter { !present.contains($0) }.map { "+\($0.path) -> \($0.target)" }
+            + stale.map { "-\($0.path) -> \($0.target)" },
           dependsOn: [unitAddress] + afterFiles,
           payload: UnitPayload.enablement(
             scope: activation.scope, unit: activation.unit, add: links, remove: stale, enable: activation.enable)))
@@ -191,11 +197,13 @@ extension UnitsPlugin {
 
     // Enablements of units that left the repository (or lost their declaration).
     let declaredEnablements = Set(desired.activations.map(\.address))
-    for address in ledger.addresses(of: name) where address.kind == "enablement" && !declaredEnablements.contains(address) {
+    for address in ledger.addresses(of: name)
+    where address.kind == "enablement" && !declaredEnablements.contains(address) {
       guard let entry = ledger[address] else { continue }
       let stale = Self.links(in: entry).filter { observed.links[$0.path] == $0.target }
       let scope: UnitScope = address.name.hasPrefix("user/") ? .user : .system
-      guard let unit = UnitName(String(address.name.split(separator: "/").last ?? "")), !stale.isEmpty || observed.live else {
+      guard let unit = UnitName(String(address.name.split(separator: "/").last ?? "")), !stale.isEmpty || observed.live
+      else {
         result.ledgerUpdates[address] = .some(nil)
         continue
       }
@@ -208,7 +216,8 @@ extension UnitsPlugin {
     }
 
     if observed.live {
-      planActivations(desired, observed: observed, changedUnits: changedUnits, removedUnits: removedUnits,
+      planActivations(
+        desired, observed: observed, changedUnits: changedUnits, removedUnits: removedUnits,
         afterFiles: afterFiles, into: &result)
       planUserActivations(
         desired, observed: observed, changed: changedUserUnits, removed: removedUserUnits,
@@ -271,8 +280,10 @@ extension UnitsPlugin {
   ) {
     for activation in desired.activations where activation.scope == .system && activation.start {
       let state = observed.runtime[activation.unit]
-      let active = state?.activeState == "active" || state?.activeState == "activating" || state?.activeState == "reloading"
-      let changed = changedUnits.contains(activation.unit) || activation.unit.template.map(changedUnits.contains) == true
+      let active =
+        state?.activeState == "active" || state?.activeState == "activating" || state?.activeState == "reloading"
+      let changed =
+        changedUnits.contains(activation.unit) || activation.unit.template.map(changedUnits.contains) == true
       let operation: UnitPayload.Operation
       let summary: String
       if active && changed {
@@ -297,7 +308,8 @@ extension UnitsPlugin {
           payload: UnitPayload.activation(unit: activation.unit, operation: operation)))
     }
     for unit in removedUnits.sorted() {
-      guard let state = observed.runtime[unit], state.activeState == "active" || state.activeState == "activating" else { continue }
+      guard let state = observed.runtime[unit], state.activeState == "active" || state.activeState == "activating"
+      else { continue }
       result.changes.append(
         Change(
           address: Address("activation", unit.rawValue), action: .delete, cause: .prune, plugin: name,

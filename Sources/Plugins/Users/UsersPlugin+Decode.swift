@@ -187,8 +187,7 @@ extension UsersPlugin {
       }
     }
     if let comment = fields.string("comment", diagnostics: &diagnostics) {
-      if let problem = AccountRules.fieldProblem(comment.value, field: "comment of user '\(name)'")
-      {
+      if let problem = AccountRules.fieldProblem(comment.value, field: "comment of user '\(name)'") {
         diagnostics.error(problem, at: comment.position, code: "account-field")
       } else {
         user.comment = comment.value

@@ -41,7 +41,9 @@ struct MemoryTree: StateTree {
       }
     }
     if names.isEmpty && !directory.isEmpty { return nil }
-    return names.sorted { $0.key < $1.key }.map { TreeEntry(name: $0.key, kind: $0.value, size: files[prefix + $0.key]?.count) }
+    return names.sorted { $0.key < $1.key }.map {
+      TreeEntry(name: $0.key, kind: $0.value, size: files[prefix + $0.key]?.count)
+    }
   }
 
   func contents(of path: String, limit: Int) throws -> [UInt8] {
