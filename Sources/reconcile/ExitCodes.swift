@@ -24,13 +24,13 @@ enum ExitCodes {
 
   static let help = """
     Exit codes:
-      0   plan: in sync; apply: all changes applied, nothing had drifted; check: valid;
-          review: the review ran (whatever it found); snapshot: written
-      1   error (invalid repository, refused source, failed change, unreadable host)
+      0   plan: in sync; apply: applied, nothing had drifted; check: valid;
+          review: the review ran; snapshot: written
+      1   error: invalid repository, refused source, failed change
       2   plan: repository changes pending
-      4   plan: drift on the host; apply: succeeded after reverting (or reporting) drift
+      4   plan: drift on the host; apply: applied after reverting drift
       6   plan: both repository changes and drift (2 + 4)
-      +8  plan: the source is stale (added to the above: 8, 10, 12, 14)
+      +8  plan: the source is stale (8, 10, 12, 14)
       75  another reconcile run is in progress; nothing was done
     """
 }

@@ -12,15 +12,16 @@ struct Reconcile: ParsableCommand {
       repository, compares it with the live host and changes only what differs.
 
       Typical use:
-        reconcile plan --repo /srv/state --host gemini     show what would change
-        reconcile --dry-run                                 the same as 'plan'
-        reconcile apply                                     make the changes
-        reconcile check /srv/state                          validate every host
-        reconcile status                                    in sync? drift? fresh?
-        reconcile drift --since 7d                          what changed behind our back
-        reconcile review --base origin/main --head HEAD     what a pull request will do
-        reconcile snapshot --output host.json               save what this host looks like
-        reconcile exec matrix -- podman ps                  run a command as a managed user
+        reconcile plan --repo DIR --host NAME   show what would change
+        reconcile --dry-run                      the same as 'plan'
+        reconcile apply                          make the changes
+        reconcile check DIR                      validate every host
+        reconcile status                         in sync? drift? fresh?
+        reconcile drift --since 7d               what changed behind our back
+        reconcile review --base B --head H       what a pull request will do
+        reconcile snapshot --output FILE         what this host looks like
+        reconcile exec USER -- CMD               run as a managed user
+        reconcile install --interval 5min        run from a systemd timer
 
       \(ExitCodes.help)
       """,
