@@ -99,18 +99,7 @@ enum NotifierFiles {
       ProtectKernelLogs=yes
       ProtectClock=yes
       ProtectHostname=yes
-      RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
-      RestrictNamespaces=yes
-      RestrictRealtime=yes
-      RestrictSUIDSGID=yes
-      LockPersonality=yes
-      MemoryDenyWriteExecute=yes
-      RemoveIPC=yes
-      SystemCallArchitectures=native
-      SystemCallFilter=@system-service
-      SystemCallFilter=~@privileged
-      SystemCallErrorNumber=EPERM
-
+      \(EmailPlugin.sandboxTail)
       """
   }
 
@@ -134,4 +123,23 @@ enum NotifierFiles {
     "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''")
       + "'"
   }
+}
+
+extension EmailPlugin {
+  /// The `[Service]` lines the notifier and the relay share, last in both units: no new
+  /// network families or namespaces, system calls of ordinary services only.
+  static let sandboxTail = """
+    RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+    RestrictNamespaces=yes
+    RestrictRealtime=yes
+    RestrictSUIDSGID=yes
+    LockPersonality=yes
+    MemoryDenyWriteExecute=yes
+    RemoveIPC=yes
+    SystemCallArchitectures=native
+    SystemCallFilter=@system-service
+    SystemCallFilter=~@privileged
+    SystemCallErrorNumber=EPERM
+
+    """
 }

@@ -257,18 +257,7 @@ enum UserMailFiles {
       ProtectClock=yes
       ProtectHostname=yes
       ProtectProc=invisible
-      RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
-      RestrictNamespaces=yes
-      RestrictRealtime=yes
-      RestrictSUIDSGID=yes
-      LockPersonality=yes
-      MemoryDenyWriteExecute=yes
-      RemoveIPC=yes
-      SystemCallArchitectures=native
-      SystemCallFilter=@system-service
-      SystemCallFilter=~@privileged
-      SystemCallErrorNumber=EPERM
-
+      \(EmailPlugin.sandboxTail)
       """
   }
 

@@ -101,23 +101,10 @@ extension UsersPlugin {
           diagnostics.error(problem, at: group.position, code: "changed-id")
         }
       } else if let gid = group.gid {
-        let others = observed.groups.map { (name: $0.name, id: $0.gid) }
-        if let problem = AccountRules.duplicateIDProblem(
-          gid, of: group.name, kind: .group, others: others)
-        {
-          diagnostics.error(problem + " on the host", at: group.position, code: "duplicate-id")
-        }
-        if let owner = gids.rememberedForOther(gid, than: group.name) {
-          diagnostics.error(
-            "GID \(gid) of group '\(group.name)' was given by reconcile to group '\(owner)' before; it is never reused for another group",
-            at: group.position, code: "reused-id")
-        }
-        if group.system,
-          let problem = AccountRules.systemRangeProblem(
-            gid, kind: .group, range: observed.systemGIDs)
-        {
-          diagnostics.error(problem, at: group.position, code: "system-range")
-        }
+        checkNewFixedID(
+          gid, of: group.name, kind: .group, system: group.system,
+          others: observed.groups.map { (name: $0.name, id: $0.gid) }, given: gids,
+          systemRange: observed.systemGIDs, at: group.position, diagnostics: &diagnostics)
       }
     }
     for user in desired.users {
@@ -136,23 +123,10 @@ extension UsersPlugin {
         }
       } else {
         if let uid = user.uid {
-          let others = observed.users.map { (name: $0.name, id: $0.uid) }
-          if let problem = AccountRules.duplicateIDProblem(
-            uid, of: user.name, kind: .user, others: others)
-          {
-            diagnostics.error(problem + " on the host", at: user.position, code: "duplicate-id")
-          }
-          if let owner = uids.rememberedForOther(uid, than: user.name) {
-            diagnostics.error(
-              "UID \(uid) of user '\(user.name)' was given by reconcile to user '\(owner)' before; it is never reused for another user",
-              at: user.position, code: "reused-id")
-          }
-          if user.system,
-            let problem = AccountRules.systemRangeProblem(
-              uid, kind: .user, range: observed.systemUIDs)
-          {
-            diagnostics.error(problem, at: user.position, code: "system-range")
-          }
+          checkNewFixedID(
+            uid, of: user.name, kind: .user, system: user.system,
+            others: observed.users.map { (name: $0.name, id: $0.uid) }, given: uids,
+            systemRange: observed.systemUIDs, at: user.position, diagnostics: &diagnostics)
         }
         if desired.groups[user.primaryGroup] == nil && observed.group(user.primaryGroup) == nil {
           diagnostics.error(
@@ -389,5 +363,29 @@ extension UsersPlugin {
     Ledger.Entry(
       plugin: name, applied: applied, declared: user.fingerprint, created: created,
       facts: ["uid": String(uid), "remove": user.removal.rawValue])
+  }
+}
+
+extension UsersPlugin {
+  /// The problems of a fixed ID declared for a user or group that does not exist yet: the ID
+  /// is taken on the host, reconcile gave it to another account before, or a system account's
+  /// ID lies outside the system range.
+  fileprivate func checkNewFixedID(
+    _ id: UInt32, of name: String, kind: AccountRules.Kind, system: Bool,
+    others: [(name: String, id: UInt32)], given: IDAllocator, systemRange: ClosedRange<UInt32>,
+    at position: SourcePosition, diagnostics: inout Diagnostics
+  ) {
+    if let problem = AccountRules.duplicateIDProblem(id, of: name, kind: kind, others: others) {
+      diagnostics.error(problem + " on the host", at: position, code: "duplicate-id")
+    }
+    if let owner = given.rememberedForOther(id, than: name) {
+      let label = kind == .user ? "UID" : "GID"
+      diagnostics.error(
+        "\(label) \(id) of \(kind.rawValue) '\(name)' was given by reconcile to \(kind.rawValue) '\(owner)' before; it is never reused for another \(kind.rawValue)",
+        at: position, code: "reused-id")
+    }
+    if system, let problem = AccountRules.systemRangeProblem(id, kind: kind, range: systemRange) {
+      diagnostics.error(problem, at: position, code: "system-range")
+    }
   }
 }
