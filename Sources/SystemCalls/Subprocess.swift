@@ -171,7 +171,7 @@ public enum Subprocess {
   }
 
   /// The exit code, or 128 + signal, from a `waitpid` status word.
-  private static func decode(_ raw: Int32) -> Int32 {
+  static func decode(_ raw: Int32) -> Int32 {
     let signal = raw & 0x7f
     return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
   }
@@ -205,7 +205,7 @@ public enum Subprocess {
   /// Adds actions closing every descriptor above 2 in the child.
   /// `posix_spawn_file_actions_addclosefrom_np(3)`, or one `addclose` per entry of
   /// `/proc/self/fd` where glibc is older than 2.34.
-  private static func closeOthers(
+  static func closeOthers(
     _ actions: inout posix_spawn_file_actions_t, _ argv: [String]
   ) throws {
     if let closeFrom = LibC.addCloseFrom {
@@ -224,7 +224,7 @@ public enum Subprocess {
   }
 
   /// Passes `strings` as a NULL-terminated `char *[]`.
-  private static func withCStrings<R>(
+  static func withCStrings<R>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
   ) -> R {
     let copies = strings.map { strdup($0) } + [nil]

@@ -51,10 +51,17 @@ struct ExecCommand: ParsableCommand {
     }
     let home =
       (try? RootedFileSystem(root: "/").status(HostPath(entry.home) ?? .root))??.kind == .directory
+    let directory = home ? entry.home : "/"
     do {
-      try ProcessImage.replace(
-        session.commandLine(command), environment: environment, directory: home ? entry.home : "/")
-    } catch {
+      guard isTerminal(0) else {
+        try ProcessImage.replace(
+          session.commandLine(command), environment: environment, directory: directory)
+      }
+      // A terminal of its own: the user's program must not get root's (TIOCSTI).
+      let status = try Subprocess.runOnTerminal(
+        session.commandLine(command), environment: environment, directory: directory)
+      if status != 0 { throw ExitCode(status) }
+    } catch let error as SystemCallError {
       Terminal.error("reconcile exec: cannot run \(UserSession.setpriv): \(error)\n")
       throw ExitCode(ExitCodes.failure)
     }

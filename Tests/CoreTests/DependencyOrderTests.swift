@@ -18,6 +18,17 @@ import Testing
     #expect(order == ["user:a", "group:a"])
   }
 
+  @Test func afterIsNeverReversed() throws {
+    // A container's volume goes after its unit stopped, and before its user is deleted.
+    var volume = change("volume:u/data", .delete, after: ["user:u"])
+    volume.after = ["activation:user/container-x.service"]
+    let changes = [
+      change("user:u", .delete), volume, change("activation:user/container-x.service", .delete),
+    ]
+    let order = try DependencyOrder.sort(changes).ordered.map(\.address)
+    #expect(order == ["activation:user/container-x.service", "volume:u/data", "user:u"])
+  }
+
   @Test func namesTheCycle() {
     let changes = [
       change("a:1", after: ["a:2"]), change("a:2", after: ["a:3"]), change("a:3", after: ["a:1"]), change("b:1"),

@@ -126,6 +126,68 @@ struct PodmanSystemTests {
   }
 
   @Test(
+    "on-removal removes the container's own named volume and image as the user; shared ones stay"
+  )
+  func removalTakesVolumesAndImage() async throws {
+    try await withTestBed(name: "podman-removal") { bed in
+      let goner = """
+          goner:
+            user: keeper
+            image: localhost/gone:1
+            image-archive: files/gone.tar
+            command: [/bin/sleep, "3600"]
+            network: none
+            volumes:
+              - { volume: goner-data, target: /data }
+              - { volume: shared, target: /shared }
+            on-removal: { volumes: remove, image: remove }
+
+        """
+      let stayer = """
+        containers:
+          stayer:
+            user: keeper
+            image: localhost/tiny:1
+            image-archive: files/tiny.tar
+            command: [/bin/sleep, "3600"]
+            network: none
+            volumes: [{ volume: shared, target: /shared }]
+
+        """
+      let users = "users:\n  keeper: { home: /var/lib/keeper, subids: true, linger: true }\n"
+      let podman = try await PodmanBed.custom(bed, role: users + stayer + goner)
+      defer { podman.remove() }
+      try await podman.image("roles/app/files/gone.tar", "localhost/gone:1", ["/bin/sh"])
+      let apply = try await podman.reconcile(host: "box")
+      #expect(apply.status == 0, "\(apply)")
+      #expect(try await podman.waitActive("keeper", "container-goner.service") == "active")
+      let before = try await podman.exec(
+        "keeper", ["podman", "volume", "ls", "--format", "{{.Name}}"])
+      #expect(before.stdout.split(separator: "\n").sorted() == ["goner-data", "shared"], "\(before)")
+
+      try podman.write("roles/app/role.yaml", users + stayer)
+      try await podman.push()
+      let plan = try await podman.reconcile("plan", host: "box")
+      #expect(plan.stdout.contains("- volume:keeper/goner-data"), "\(plan.stdout)")
+      #expect(plan.stdout.contains("- image:goner"), "\(plan.stdout)")
+      #expect(!plan.stdout.contains("volume:keeper/shared"), "\(plan.stdout)")
+      let removal = try await podman.reconcile(host: "box")
+      #expect(removal.status == 0, "\(removal)")
+      let volumes = try await podman.exec(
+        "keeper", ["podman", "volume", "ls", "--format", "{{.Name}}"])
+      #expect(volumes.trimmed == "shared", "\(volumes)")
+      let images = try await podman.exec(
+        "keeper", ["podman", "images", "--format", "{{.Repository}}:{{.Tag}}"])
+      #expect(images.trimmed == "localhost/tiny:1", "\(images)")
+      #expect(try await podman.containerID("keeper", "stayer") != nil)
+      // Nothing root-owned was left in the user's storage, and the next run has nothing to do.
+      #expect(try await bed.run(["find", "/var/lib/keeper", "-user", "root"]).isEmpty)
+      let again = try await podman.reconcile(host: "box")
+      #expect(again.status == 0 && again.stdout.contains("No changes."), "\(again)")
+    }
+  }
+
+  @Test(
     "keep-id writes to a bind-mounted folder as the host user; a misowned bind mount is reported in plan"
   )
   func bindMounts() async throws {

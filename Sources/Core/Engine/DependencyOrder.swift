@@ -1,5 +1,6 @@
 /// Orders changes so that each comes after what it depends on. A deletion reverses its
 /// edges: a resource is removed before the things it needed (a user before its group).
+/// `Change.after` is never reversed: it orders a deletion after other changes.
 public enum DependencyOrder {
   /// A dependency cycle, named in order.
   public struct Cycle: Error, Sendable, CustomStringConvertible {
@@ -24,6 +25,10 @@ public enum DependencyOrder {
         } else {
           before[i].append(j)
         }
+      }
+      for dependency in change.after {
+        guard let j = index[dependency], j != i else { continue }
+        before[i].append(j)
       }
     }
     var after = [[Int]](repeating: [], count: changes.count)

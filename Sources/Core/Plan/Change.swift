@@ -37,6 +37,9 @@ public struct Change: Sendable, Codable, Hashable {
   public var diff: [String]
   /// Addresses of changes that must be applied first (reversed for deletions).
   public var dependsOn: [Address]
+  /// Addresses of changes that must be applied first whatever this change's action (never
+  /// reversed): a container's volume is removed only after the unit that used it stopped.
+  public var after: [Address] = []
   /// The plugin's own instructions for applying the change (JSON of its payload type).
   public var payload: JSONValue
   /// Drift the policy says to report only: shown, never applied.
@@ -44,7 +47,8 @@ public struct Change: Sendable, Codable, Hashable {
 
   public init(
     address: Address, action: Action, cause: Cause, plugin: String, summary: String,
-    diff: [String] = [], dependsOn: [Address] = [], payload: JSONValue = .null
+    diff: [String] = [], dependsOn: [Address] = [], after: [Address] = [],
+    payload: JSONValue = .null
   ) {
     self.address = address
     self.action = action
@@ -53,17 +57,18 @@ public struct Change: Sendable, Codable, Hashable {
     self.summary = summary
     self.diff = diff
     self.dependsOn = dependsOn
+    self.after = after
     self.payload = payload
   }
 
   /// Creates a change carrying `payload` encoded as JSON.
   public init<Payload: Encodable>(
     address: Address, action: Action, cause: Cause, plugin: String, summary: String,
-    diff: [String] = [], dependsOn: [Address] = [], payload: Payload
+    diff: [String] = [], dependsOn: [Address] = [], after: [Address] = [], payload: Payload
   ) {
     self.init(
       address: address, action: action, cause: cause, plugin: plugin, summary: summary, diff: diff,
-      dependsOn: dependsOn, payload: (try? JSONValue(encoding: payload)) ?? .null)
+      dependsOn: dependsOn, after: after, payload: (try? JSONValue(encoding: payload)) ?? .null)
   }
 
   /// Decodes the payload as the plugin's type.

@@ -66,6 +66,19 @@ public struct Container: Sendable {
     case never
   }
 
+  /// What goes with the container when its declaration is removed (`on-removal:`).
+  public struct Removal: Sendable, Hashable {
+    /// Remove the named volumes its declaration created (`volumes: remove`).
+    public var volumes = false
+    /// Remove its image from the user's storage (`image: remove`).
+    public var image = false
+
+    public init(volumes: Bool = false, image: Bool = false) {
+      self.volumes = volumes
+      self.image = image
+    }
+  }
+
   /// The container's name (also in its unit's name, `container-NAME.service`).
   public var name: String
   /// The system user whose manager runs it.
@@ -92,6 +105,8 @@ public struct Container: Sendable {
   public var restart: String?
   /// Further `podman run` options, verbatim.
   public var podmanArguments: [String]
+  /// What is removed with it once its declaration is gone (both kept by default).
+  public var removal = Removal()
   /// For a job: the `[Timer]` directives of its timer, in order.
   public var timer: [(key: String, value: String)]
   /// The declaration's key.
@@ -106,6 +121,17 @@ public struct Container: Sendable {
   public var timerName: UnitName { UnitName("container-\(name).timer")! }
   /// The ledger address of its image.
   public var imageAddress: Address { Address("image", name) }
+  /// The ledger address of the container itself (what to remove with it, kept while declared).
+  public var address: Address { Address("container", name) }
+
+  /// The named volumes it mounts, in order, without repeats.
+  public var namedVolumes: [String] {
+    var seen = Set<String>()
+    return volumes.compactMap {
+      guard case .named(let name) = $0.source, seen.insert(name).inserted else { return nil }
+      return name
+    }
+  }
 }
 
 /// A local image archive shipped in the repository.

@@ -117,6 +117,7 @@ struct ContainerReader {
       }
     }
     let timer = readTimer(&fields, diagnostics: &diagnostics)
+    let removal = readRemoval(&fields, diagnostics: &diagnostics)
     if !timer.isEmpty, let restart, restart.value != "no" && restart.value != "on-failure" {
       diagnostics.error(
         "container '\(name)' is a job (it has a schedule); restart may only be no or on-failure",
@@ -128,7 +129,8 @@ struct ContainerReader {
       name: name, user: user.value, image: image.value, archive: archive, pull: pull,
       command: command.map(\.value), environment: environment, volumes: volumes, ports: ports,
       network: network, keepID: keepID, runAs: runAs, restart: restart?.value,
-      podmanArguments: arguments.map(\.value), timer: timer, position: key.position)
+      podmanArguments: arguments.map(\.value), removal: removal, timer: timer,
+      position: key.position)
   }
 
   // MARK: Fields
@@ -274,6 +276,30 @@ struct ContainerReader {
           position: item.position))
     }
     return volumes
+  }
+
+  /// `on-removal: { volumes: keep | remove, image: keep | remove }`.
+  private func readRemoval(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
+    -> Container.Removal
+  {
+    guard var mapping = fields.mapping("on-removal", diagnostics: &diagnostics) else {
+      return Container.Removal()
+    }
+    var removal = Container.Removal()
+    for what in ["volumes", "image"] {
+      guard let text = mapping.string(what, diagnostics: &diagnostics) else { continue }
+      guard text.value == "keep" || text.value == "remove" else {
+        diagnostics.error(
+          "\(what) under on-removal of container '\(key.value)' is "
+            + "'\(text.value.debugEscaped)'; use keep or remove",
+          at: text.position, code: "container-removal")
+        continue
+      }
+      if what == "volumes" { removal.volumes = text.value == "remove" }
+      if what == "image" { removal.image = text.value == "remove" }
+    }
+    mapping.finish(diagnostics: &diagnostics)
+    return removal
   }
 
   private func readNetwork(_ fields: inout MappingReader, diagnostics: inout Diagnostics)

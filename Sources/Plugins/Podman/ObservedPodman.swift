@@ -17,7 +17,8 @@ public struct ObservedPodman: Sendable, Codable {
   public var maxUserNamespaces: String?
   /// `/etc/containers/containers.conf`: its text, nil when absent.
   public var configuration: String?
-  /// Facts about each container user that exists, by name.
+  /// Facts about each container user that exists, by name: the users of declared containers
+  /// and of removed containers the ledger still has something to remove for.
   public var users: [String: UserFacts] = [:]
   /// Facts about each container, by name.
   public var containers: [String: ContainerFacts] = [:]
@@ -34,6 +35,8 @@ public struct ObservedPodman: Sendable, Codable {
     public var hasSubgid: Bool
     /// The images in the user's podman storage; nil when no storage was found.
     public var images: [StoredImage]?
+    /// The named volumes in the user's podman storage, sorted; nil when none was found.
+    public var volumes: [String]?
   }
 
   /// An image in a user's storage (`images.json` of containers/storage).

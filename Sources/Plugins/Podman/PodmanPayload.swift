@@ -10,4 +10,10 @@ enum PodmanPayload: Codable, Sendable {
   case load(container: String, user: String, image: String, archive: ImageArchive)
   /// `podman pull IMAGE` as `user`.
   case pull(container: String, user: String, image: String)
+  /// `podman volume rm VOLUME` as `user`: the removed `containers` declared
+  /// `on-removal: { volumes: remove }`.
+  case removeVolume(user: String, volume: String, containers: [String])
+  /// `podman image rm IMAGE` as `user`: the removed `containers` declared
+  /// `on-removal: { image: remove }`.
+  case removeImage(user: String, image: String, containers: [String])
 }

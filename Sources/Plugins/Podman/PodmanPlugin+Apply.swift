@@ -40,7 +40,40 @@ extension PodmanPlugin {
       ledger[change.address] = imageRecord(
         change, ledger: ledger, user: user, image: image, applied: "pull \(image)")
       return nil
+
+    case .removeVolume(let user, let volume, let containers):
+      let session = try self.session(of: user, host: host)
+      let note = try remove(["volume"], volume, in: session)
+      Self.recordRemoval(of: .volume(volume), containers: containers, ledger: &ledger)
+      return note
+
+    case .removeImage(let user, let image, let containers):
+      let session = try self.session(of: user, host: host)
+      let note = try remove(["image"], image, in: session)
+      Self.recordRemoval(of: .image, containers: containers, ledger: &ledger)
+      return note
     }
+  }
+
+  /// `podman KIND rm NAME` as the user, when `podman KIND exists NAME` says it is there;
+  /// a note when it was gone already.
+  private func remove(_ kind: [String], _ name: String, in session: UserSession) throws
+    -> String?
+  {
+    let exists = try session.run(
+      [ContainerUnit.podman] + kind + ["exists", name], timeout: 60)
+    guard exists.status == 0 else {
+      // 1: no such volume or image; anything else is a failure of podman itself.
+      guard exists.status == 1 else {
+        throw UserCommandError(
+          user: session.name, argv: [ContainerUnit.podman] + kind + ["exists", name],
+          status: exists.status, detail: exists.errors)
+      }
+      return "\(name) was already gone"
+    }
+    try session.check(
+      [ContainerUnit.podman] + kind + ["rm", name], timeout: Self.commandTimeout)
+    return nil
   }
 
   private func imageRecord(

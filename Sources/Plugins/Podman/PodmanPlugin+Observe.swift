@@ -14,7 +14,9 @@ extension PodmanPlugin {
     observed.configuration = try fs.read(Self.configurationPath).map {
       String(decoding: $0, as: UTF8.self)
     }
-    guard !desired.containers.isEmpty else { return observed }
+    let removedUsers = Self.removed(desired, ledger: ledger).compactMap { $0.entry.facts["user"] }
+    let users = Set(desired.users + removedUsers).sorted()
+    guard !users.isEmpty else { return observed }
     for (name, path) in Self.programs {
       observed.programs[name] = try fs.status(HostPath(path)!)?.kind == .regular
     }
@@ -30,14 +32,15 @@ extension PodmanPlugin {
     let passwd = try accounts.passwd()
     let subuid = try accounts.read("/etc/subuid").map(Self.subordinateStarts) ?? [:]
     let subgid = try accounts.read("/etc/subgid").map(Self.subordinateStarts) ?? [:]
-    for user in desired.users {
+    for user in users {
       guard let entry = passwd.entry(named: user) else { continue }
       let home = HostPath(entry.home)
       observed.users[user] = .init(
         uid: entry.uid, gid: entry.gid, home: entry.home,
         homeExists: try home.flatMap { try fs.status($0) }?.kind == .directory,
         subuidStart: subuid[user], hasSubgid: subgid[user] != nil,
-        images: try home.flatMap { try Self.storedImages(home: $0, fs: fs) })
+        images: try home.flatMap { try Self.storedImages(home: $0, fs: fs) },
+        volumes: home.flatMap { (try? fs.list(Self.storage(home: $0).child("volumes"))) ?? nil })
     }
     for container in desired.containers {
       var facts = ObservedPodman.ContainerFacts()
@@ -79,12 +82,17 @@ extension PodmanPlugin {
     return result
   }
 
+  /// A user's rootless podman storage (containers/storage's default graph root).
+  static func storage(home: HostPath) -> HostPath {
+    home.child(".local").child("share").child("containers").child("storage")
+  }
+
   /// The images of a user's podman storage, read from containers/storage's `images.json`
   /// (overlay or vfs driver) under `~/.local/share/containers/storage`; nil when there is none.
   static func storedImages(home: HostPath, fs: RootedFileSystem) throws -> [ObservedPodman
     .StoredImage]?
   {
-    let storage = home.child(".local").child("share").child("containers").child("storage")
+    let storage = storage(home: home)
     var found: [ObservedPodman.StoredImage]?
     for driver in ["overlay-images", "vfs-images"] {
       guard let bytes = try? fs.read(storage.child(driver).child("images.json"), limit: 64 << 20),

@@ -6,6 +6,7 @@ extension PodmanPlugin {
   ) -> PluginPlan {
     var result = PluginPlan()
     planConfiguration(desired.settings, observed: observed, ledger: ledger, into: &result)
+    planRemovals(desired, observed: observed, ledger: ledger, into: &result)
     guard !desired.containers.isEmpty else {
       forgetImages(except: [], ledger: ledger, into: &result)
       return result
@@ -32,6 +33,8 @@ extension PodmanPlugin {
           payload: PodmanPayload.migrate(user: user)))
     }
     for container in desired.containers {
+      let record = containerRecord(container, observed: observed, ledger: ledger)
+      if ledger[container.address] != record { result.ledgerUpdates[container.address] = record }
       checkBindMounts(container, observed: observed, into: &result)
       if let id = observed.containers[container.name]?.runningID {
         result.notes.append(
@@ -235,7 +238,8 @@ extension PodmanPlugin {
     }
   }
 
-  /// Forgets the images of containers that left the repository; the images themselves stay.
+  /// Forgets the images of containers that left the repository; the images themselves stay
+  /// unless the container declared `on-removal: { image: remove }` (see `planRemovals`).
   private func forgetImages(
     except wanted: Set<Address>, ledger: Ledger, into result: inout PluginPlan
   ) {

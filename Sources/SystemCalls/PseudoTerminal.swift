@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A new pseudo-terminal: the master side, owned, and the path of its other side.
+///
+/// Swift's Glibc does not import the X/Open pty functions, so they are looked up at run time.
+public struct PseudoTerminal: ~Copyable {
+  /// The master side, close-on-exec.
+  public let master: Descriptor
+  /// The path of the other side (`/dev/pts/N`), for the child to open.
+  public let path: String
+
+  /// Opens a new pseudo-terminal and unlocks its other side.
+  /// `posix_openpt(3)`, `grantpt(3)`, `unlockpt(3)`, `ptsname_r(3)`
+  public static func open() throws(SystemCallError) -> PseudoTerminal {
+    guard let openpt = PtyCalls.openpt, let grant = PtyCalls.grant,
+      let unlock = PtyCalls.unlock, let name = PtyCalls.name
+    else { throw SystemCallError("posix_openpt", code: ENOSYS) }
+    let fd = openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard fd >= 0 else { throw SystemCallError("posix_openpt") }
+    let master = Descriptor(owning: fd)
+    guard grant(fd) == 0 else { throw SystemCallError("grantpt") }
+    guard unlock(fd) == 0 else { throw SystemCallError("unlockpt") }
+    var buffer = [CChar](repeating: 0, count: 128)
+    let code = name(fd, &buffer, buffer.count)
+    guard code == 0 else { throw SystemCallError("ptsname_r", code: code) }
+    return PseudoTerminal(
+      master: master,
+      path: String(
+        decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+  }
+
+  /// Gives the pseudo-terminal the window size of the terminal `fd`; false when `fd` has
+  /// none or the size is unchanged from `previous`. `ioctl(2)` `TIOCGWINSZ`, `TIOCSWINSZ`
+  @discardableResult
+  public func copyWindowSize(from fd: Int32, previous: inout winsize) -> Bool {
+    var size = winsize()
+    guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 else { return false }
+    guard size.ws_row != previous.ws_row || size.ws_col != previous.ws_col else { return false }
+    previous = size
+    return ioctl(master.raw, UInt(TIOCSWINSZ), &size) == 0
+  }
+}
+
+/// The terminal mode of a descriptor, saved so it can be restored.
+public struct TerminalMode: Sendable {
+  private let fd: Int32
+  private let saved: termios
+
+  /// Saves the mode of the terminal `fd`. `tcgetattr(3)`
+  public init(of fd: Int32) throws(SystemCallError) {
+    var mode = termios()
+    guard tcgetattr(fd, &mode) == 0 else { throw SystemCallError("tcgetattr") }
+    self.fd = fd
+    saved = mode
+  }
+
+  /// Puts the terminal in raw mode: no echo, no line editing, no signals from keys, so every
+  /// byte goes through to the program on the other side. `cfmakeraw(3)`, `tcsetattr(3)`
+  public func makeRaw() throws(SystemCallError) {
+    var raw = saved
+    cfmakeraw(&raw)
+    guard tcsetattr(fd, TCSADRAIN, &raw) == 0 else { throw SystemCallError("tcsetattr") }
+  }
+
+  /// Restores the saved mode. `tcsetattr(3)`
+  public func restore() {
+    var mode = saved
+    _ = tcsetattr(fd, TCSADRAIN, &mode)
+  }
+}
+
+/// The X/Open pseudo-terminal functions, which Swift's Glibc leaves out. `dlsym(3)`
+private enum PtyCalls {
+  typealias OpenPt = @convention(c) (Int32) -> Int32
+  typealias OnMaster = @convention(c) (Int32) -> Int32
+  typealias Name = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
+
+  static let openpt: OpenPt? = symbol("posix_openpt")
+  static let grant: OnMaster? = symbol("grantpt")
+  static let unlock: OnMaster? = symbol("unlockpt")
+  static let name: Name? = symbol("ptsname_r")
+
+  private static func symbol<F>(_ name: String) -> F? {
+    guard let address = dlsym(nil, name) else { return nil }
+    return unsafeBitCast(address, to: F.self)
+  }
+}
