@@ -33,6 +33,12 @@ public struct PseudoTerminal: ~Copyable {
         decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
   }
 
+  /// Makes the user `uid` the owner of the other side, as a login does, so that a program of
+  /// theirs can open it again by its path (`/dev/tty` works regardless). `chown(2)`
+  public func giveOwnership(to uid: UInt32) throws(SystemCallError) {
+    guard chown(path, uid, gid_t.max) == 0 else { throw SystemCallError("chown", subject: path) }
+  }
+
   /// Gives the pseudo-terminal the window size of the terminal `fd`; false when `fd` has
   /// none or the size is unchanged from `previous`. `ioctl(2)` `TIOCGWINSZ`, `TIOCSWINSZ`
   @discardableResult

@@ -14,22 +14,27 @@ extension Subprocess {
   /// does reaches the caller's terminal: `TIOCSTI` can only push input into its own. The
   /// caller's terminal is in raw mode meanwhile (every key goes to the child, whose terminal
   /// interprets it) and gets its mode back afterwards; its window size is passed on, also
-  /// when it changes. The environment is exactly `environment`; the working folder is
-  /// `directory` (this process changes to it first). `chdir(2)`, `posix_spawn(3)` with `POSIX_SPAWN_SETSID`, `poll(2)`, `read(2)`, `write(2)`,
-  /// `waitpid(2)`
+  /// when it changes. A hangup, termination, interrupt or quit signal sent to this process
+  /// is passed on to the child's session, and the relay goes on until the child exits, so
+  /// the caller's terminal is never left raw. The other side of the pseudo-terminal belongs
+  /// to `owner`. The environment is exactly `environment`; the working folder is `directory`
+  /// (this process changes to it first). `chdir(2)`, `posix_spawn(3)` with
+  /// `POSIX_SPAWN_SETSID`, `poll(2)`, `read(2)`, `write(2)`, `kill(2)`, `waitpid(2)`
   public static func runOnTerminal(
-    _ argv: [String], environment: [String: String], directory: String
+    _ argv: [String], environment: [String: String], directory: String, owner: UInt32
   ) throws(SystemCallError) -> Int32 {
     precondition(argv.first?.hasPrefix("/") == true, "runOnTerminal needs an absolute path")
     guard chdir(directory) == 0 else { throw SystemCallError("chdir", subject: directory) }
     let terminal = try PseudoTerminal.open()
+    try terminal.giveOwnership(to: owner)
     var size = winsize()
     terminal.copyWindowSize(from: 0, previous: &size)
+    let trap = try SignalTrap()
     let pid = try spawnSessionLeader(argv, environment: environment, terminal: terminal.path)
     let mode = try? TerminalMode(of: 0)
     try? mode?.makeRaw()
     defer { mode?.restore() }
-    return try relay(terminal, child: pid, size: &size)
+    return try relay(terminal, child: pid, size: &size, trap: trap)
   }
 
   /// Starts `argv` in a new session with `path` as its standard input, output, error and
@@ -74,7 +79,8 @@ extension Subprocess {
   /// Copies standard input to the terminal and the terminal to standard output until the
   /// child has exited and its output is read; returns the child's exit status.
   private static func relay(
-    _ terminal: borrowing PseudoTerminal, child pid: pid_t, size: inout winsize
+    _ terminal: borrowing PseudoTerminal, child pid: pid_t, size: inout winsize,
+    trap: borrowing SignalTrap
   ) throws(SystemCallError) -> Int32 {
     var inputOpen = true
     var status: Int32?
@@ -105,6 +111,7 @@ extension Subprocess {
           inputOpen = false
         }
       }
+      if let signal = trap.take(), status == nil { kill(-pid, signal) }
       if status == nil, waitpid(pid, &raw, WNOHANG) == pid { status = decode(raw) }
       if outputDone {
         if status == nil {

@@ -13,8 +13,9 @@ struct ExecCommand: ParsableCommand {
       The command runs with the user's IDs and groups (setpriv), in its home, with HOME, USER, \
       LOGNAME, PATH, XDG_RUNTIME_DIR=/run/user/UID and DBUS_SESSION_BUS_ADDRESS set and nothing \
       else of the caller's environment: what rootless podman and `systemctl --user` need. \
-      reconcile replaces itself with the command, so the command's exit status is reconcile's, \
-      and it has the terminal when standard input is one (and none otherwise).
+      The command's exit status is reconcile's. With a terminal on standard input the command \
+      gets a new terminal of its own, relayed to yours (never yours itself); without one it \
+      gets none.
 
       Example: reconcile exec matrix -- podman ps
       """)
@@ -59,7 +60,8 @@ struct ExecCommand: ParsableCommand {
       }
       // A terminal of its own: the user's program must not get root's (TIOCSTI).
       let status = try Subprocess.runOnTerminal(
-        session.commandLine(command), environment: environment, directory: directory)
+        session.commandLine(command), environment: environment, directory: directory,
+        owner: entry.uid)
       if status != 0 { throw ExitCode(status) }
     } catch let error as SystemCallError {
       Terminal.error("reconcile exec: cannot run \(UserSession.setpriv): \(error)\n")

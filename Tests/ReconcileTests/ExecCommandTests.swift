@@ -39,6 +39,22 @@ struct ExecCommandTests {
     #expect(result.stdout.contains("restored"), "\(result.stdout)")
   }
 
+  @Test func theNewTerminalBelongsToTheUser() throws {
+    let result = try onTerminal(["\"$RECONCILE\" exec nobody -- sh -c 'stat -c owner=%U \"$(tty)\"'"])
+    #expect(result.stdout.contains("owner=nobody"), "\(result.stdout)\(result.stderr)")
+  }
+
+  @Test func aSignalToReconcileReachesTheCommandAndTheModeIsRestored() throws {
+    let result = try onTerminal([
+      "before=$(stty -g)",
+      "( sleep 1; pkill -TERM -f 'exec nobody -- sleep 31' ) &",
+      "\"$RECONCILE\" exec nobody -- sleep 31",
+      "echo \"status $?\"", "test \"$(stty -g)\" = \"$before\" && echo restored",
+    ])
+    #expect(result.stdout.contains("status 143"), "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("restored"), "\(result.stdout)")
+  }
+
   @Test func withoutATerminalThereIsNone() throws {
     let none = try TestCommand.reconcile(["exec", "nobody", "--", "sh", "-c", "test -t 0"])
     #expect(none.status == 1, "\(none.stderr)")
