@@ -70,17 +70,11 @@ extension EmailPlugin {
     let address = Self.address(of: path)
     let fingerprint = EmailFingerprint.of(script.contents, mode: Self.scriptMode, uid: 0, gid: 0)
     let seen = observed.files[path]
-    let entry = ledger[address]
     guard
-      let cause = ChangeClassifier.cause(
-        declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
-    else {
-      if entry?.applied != fingerprint || entry?.declared != fingerprint {
-        result.ledgerUpdates[address] = scriptEntry(
-          path, fingerprint, created: entry?.created ?? false)
-      }
-      return
-    }
+      let cause = result.cause(
+        of: address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
+        record: { scriptEntry(path, fingerprint, created: $0) })
+    else { return }
     if let seen, !seen.fingerprint.hasPrefix("sha256:") {
       result.diagnostics.error(
         "\(path) exists and is not a regular file; reconcile will not replace it",
@@ -112,17 +106,11 @@ extension EmailPlugin {
     let fingerprint = EmailFingerprint.folder(
       mode: Self.spoolMode, user: spool.user, group: Self.userName)
     let seen = observed.folders?[spool.path]
-    let entry = ledger[address]
     guard
-      let cause = ChangeClassifier.cause(
-        declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
-    else {
-      if entry?.applied != fingerprint || entry?.declared != fingerprint {
-        result.ledgerUpdates[address] = spoolEntry(
-          spool, fingerprint, created: entry?.created ?? false)
-      }
-      return
-    }
+      let cause = result.cause(
+        of: address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
+        record: { spoolEntry(spool, fingerprint, created: $0) })
+    else { return }
     if let seen, !seen.fingerprint.hasPrefix("folder ") {
       result.diagnostics.error(
         "\(spool.path) exists and is not a folder; reconcile will not replace it",

@@ -274,14 +274,12 @@ extension PodmanPlugin {
       return
     }
     guard
-      let cause = ChangeClassifier.cause(
-        declared: fingerprint, desired: fingerprint, observed: seen, entry: entry)
-    else {
-      let record = Ledger.Entry(
-        plugin: name, applied: fingerprint, declared: fingerprint, created: entry?.created ?? false)
-      if entry != record { result.ledgerUpdates[address] = record }
-      return
-    }
+      let cause = result.cause(
+        of: address, fingerprint: fingerprint, observed: seen, ledger: ledger,
+        record: {
+          Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: $0)
+        })
+    else { return }
     result.changes.append(
       Change(
         address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,

@@ -19,21 +19,14 @@ extension UnitsPlugin {
     for file in desired.files {
       let fingerprint = Fingerprint.of(file.contents)
       let seen = observed.files[file.path]
-      let entry = ledger[file.address]
       guard
-        let cause = ChangeClassifier.cause(
-          declared: fingerprint, desired: fingerprint, observed: seen?.fingerprint, entry: entry)
-      else {
-        if entry?.applied != fingerprint || entry?.declared != fingerprint
-          || entry?.facts["user"] != file.user
-          || (entry?.facts["reload-only"] == "yes") == file.restartsUnit
-        {
-          result.ledgerUpdates[file.address] = fileEntry(
-            file.path, fingerprint, created: entry?.created ?? false, user: file.user,
-            reloadOnly: !file.restartsUnit)
-        }
-        continue
-      }
+        let cause = result.cause(
+          of: file.address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
+          record: {
+            fileEntry(
+              file.path, fingerprint, created: $0, user: file.user, reloadOnly: !file.restartsUnit)
+          })
+      else { continue }
       if seen?.fingerprint == "other" || seen?.fingerprint.hasPrefix("symlink:") == true {
         result.diagnostics.error(
           "\(file.path) exists and is not a regular file; reconcile will not replace it", code: "host-conflict",
