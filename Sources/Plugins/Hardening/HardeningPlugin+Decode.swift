@@ -191,7 +191,7 @@ extension HardeningPlugin {
     if let dropInBytes { dropIns[HardeningProfile.dropInName] = dropInBytes }
     return DesiredHardening.Unit(
       scope: candidate.scope, name: name, dropIn: dropInBytes, unitFile: candidate.contents,
-      dropIns: dropIns, exposure: report, limit: limit, reason: unit?.reason?.value,
+      dropIns: dropIns, exposure: report.exposure, limit: limit, reason: unit?.reason?.value,
       isException: isException)
   }
 
