@@ -41,9 +41,9 @@ import Testing
           "plugin" : "units"
         },
         "user:u00001" : {
-          "applied" : "group=u00001 groups= home=/var/lib/u00001 comment=Benchmark \"user\" 1\\\u00e9",
+          "applied" : "group=u00001 home=/var/lib/u00001 comment=Benchmark \"user\" 1\\\u00e9",
           "created" : false,
-          "declared" : "uid=auto system=true group=u00001 comment=Benchmark \"user\" 1\\\u00e9 adopt=true",
+          "declared" : "uid=auto group=u00001 comment=Benchmark \"user\" 1\\\u00e9 adopt=true",
           "facts" : {
             "remove" : "lock",
             "uid" : "9999"
@@ -74,8 +74,8 @@ import Testing
     ledger[Address("unit", "job00002.service")] = .interrupted(plugin: "units")
     ledger[Address("user", "u00001")] = .init(
       plugin: "users",
-      applied: "group=u00001 groups= home=/var/lib/u00001 comment=Benchmark \"user\" 1\\é",
-      declared: "uid=auto system=true group=u00001 comment=Benchmark \"user\" 1\\é adopt=true",
+      applied: "group=u00001 home=/var/lib/u00001 comment=Benchmark \"user\" 1\\é",
+      declared: "uid=auto group=u00001 comment=Benchmark \"user\" 1\\é adopt=true",
       created: false, facts: ["remove": "lock", "uid": "9999"])
     ledger.memory["users"] = ["gid:9999": "u00001", "uid:9999": "u00001"]
     return ledger
@@ -111,7 +111,8 @@ import Testing
     let scratch = try ScratchDirectory()
     let fs = try RootedFileSystem(root: scratch.path)
     var ledger = Self.versionOneContents
-    let awkward = "quote \" backslash \\ slash / newline \n tab \t bell \u{07} nul \u{00} é 🙂 \u{7F}"
+    let awkward =
+      "quote \" backslash \\ slash / newline \n tab \t bell \u{07} nul \u{00} é 🙂 \u{7F}"
     ledger[Address("unit", "awkward.service")] = .init(
       plugin: "units", applied: awkward, declared: awkward + "!", created: false,
       facts: [awkward: awkward, "": ""])
@@ -123,7 +124,8 @@ import Testing
     let loaded = try Ledger.load(from: fs, stateDirectory: Self.state)
     #expect(loaded.entries == ledger.entries)
     #expect(loaded.memory == ledger.memory)
-    let data = try #require(FileManager.default.contents(atPath: scratch.join("var/lib/reconcile/ledger.json")))
+    let path = scratch.join("var/lib/reconcile/ledger.json")
+    let data = try #require(FileManager.default.contents(atPath: path))
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let entries = try #require(object["entries"] as? [[String: Any]])
     let entry = try #require(entries.first { $0["address"] as? String == "unit:awkward.service" })
@@ -142,7 +144,8 @@ import Testing
     #"{"version":2,"memory":{},"entries":[{"address":"unit:a","applied":"","created":true}]}"#,
     #"{"version":2,"memory":{},"entries":[{"plugin":"units","applied":"","created":true}]}"#,
     #"{"version":2,"memory":{},"entries":[]} x"#,
-    #"{"version":2,"memory":{},"entries":[{"address":"a\q","plugin":"u","applied":"","created":true}]}"#,
+    #"{"version":2,"memory":{},"entries":[{"address":"a\q","plugin":"u","applied":"","#
+      + #""created":true}]}"#,
     "{\"version\":2,\"memory\":{\"u\":{\"a\":\"\u{01}\"}},\"entries\":[]}",
   ])
   func aDamagedLedgerIsRefusedWithItsPath(text: String) throws {

@@ -28,7 +28,8 @@ import Testing
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let record = Self.record(changes: changes)
     let bytes = try RunLog.encode(record, with: encoder)
-    #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: try encoder.encode(record), as: UTF8.self))
+    let whole = try encoder.encode(record)
+    #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: whole, as: UTF8.self))
   }
 
   @Test func appendKeepsEarlierRecordsAndDropsLinesThatAreNoRecord() throws {
@@ -36,8 +37,8 @@ import Testing
     let fs = try RootedFileSystem(root: scratch.path)
     let log = RunLog(fs: fs, stateDirectory: HostPath("/var/lib/reconcile")!)
     try log.append(Self.record(changes: 2, message: "first"))
-    try scratch.write(
-      "var/lib/reconcile/runs.jsonl", try scratch.read("var/lib/reconcile/runs.jsonl") + "torn {\"ch\n")
+    let file = "var/lib/reconcile/runs.jsonl"
+    try scratch.write(file, try scratch.read(file) + "torn {\"ch\n")
     try log.append(Self.record(changes: 1, message: "second"))
     let records = try log.records()
     #expect(records.map(\.changes.count) == [2, 1])

@@ -94,37 +94,37 @@ extension Ledger {
   func fileBytes() -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(entries.count * 256 + 4096)
-    out += Array(#"{"version":\#(Self.currentVersion),"#.utf8)
-    out += Array("\n\"memory\":{".utf8)
+    out.append(contentsOf: #"{"version":\#(Self.currentVersion),"#.utf8)
+    out.append(contentsOf: "\n\"memory\":{".utf8)
     for (i, plugin) in memory.keys.sorted().enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       Self.append(plugin, to: &out)
       out.append(UInt8(ascii: ":"))
       Self.append(memory[plugin] ?? [:], to: &out)
     }
-    out += Array("},\n\"entries\":[".utf8)
+    out.append(contentsOf: "},\n\"entries\":[".utf8)
     for (i, address) in entries.keys.sorted().enumerated() {
       guard let entry = entries[address] else { continue }
-      out += Array((i > 0 ? ",\n" : "\n").utf8)
-      out += Array(#"{"address":"#.utf8)
+      out.append(contentsOf: (i > 0 ? ",\n" : "\n").utf8)
+      out.append(contentsOf: #"{"address":"#.utf8)
       Self.append(address, to: &out)
-      out += Array(#","plugin":"#.utf8)
+      out.append(contentsOf: #","plugin":"#.utf8)
       Self.append(entry.plugin, to: &out)
-      out += Array(#","applied":"#.utf8)
+      out.append(contentsOf: #","applied":"#.utf8)
       Self.append(entry.applied, to: &out)
       if entry.declared != entry.applied {
-        out += Array(#","declared":"#.utf8)
+        out.append(contentsOf: #","declared":"#.utf8)
         Self.append(entry.declared, to: &out)
       }
-      out += Array((entry.created ? #","created":true"# : #","created":false"#).utf8)
+      out.append(contentsOf: (entry.created ? #","created":true"# : #","created":false"#).utf8)
       if !entry.facts.isEmpty {
-        out += Array(#","facts":"#.utf8)
+        out.append(contentsOf: #","facts":"#.utf8)
         Self.append(entry.facts, to: &out)
       }
-      if entry.interrupted == true { out += Array(#","interrupted":true"#.utf8) }
+      if entry.interrupted == true { out.append(contentsOf: #","interrupted":true"#.utf8) }
       out.append(UInt8(ascii: "}"))
     }
-    out += Array("\n]}\n".utf8)
+    out.append(contentsOf: "\n]}\n".utf8)
     return out
   }
 
@@ -139,10 +139,20 @@ extension Ledger {
     out.append(UInt8(ascii: "}"))
   }
 
+  private static func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+  }
+
   /// `text` as a JSON string: `"` and `\` escaped, control characters as `\u00XX`, the rest
   /// (slashes and non-ASCII included) as is.
   private static func append(_ text: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
+    // Nearly every string needs no escape.
+    if !text.utf8.contains(where: needsEscape) {
+      out.append(contentsOf: text.utf8)
+      out.append(UInt8(ascii: "\""))
+      return
+    }
     for byte in text.utf8 {
       switch byte {
       case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -152,7 +162,7 @@ extension Ledger {
       case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
       case ..<0x20:
         let hex = Array("0123456789abcdef".utf8)
-        out += Array("\\u00".utf8)
+        out.append(contentsOf: "\\u00".utf8)
         out.append(hex[Int(byte >> 4)])
         out.append(hex[Int(byte & 0xF)])
       default: out.append(byte)

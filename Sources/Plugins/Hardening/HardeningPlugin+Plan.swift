@@ -43,7 +43,9 @@ extension HardeningPlugin {
         ? " (allowed \(tenths(unit.limit ?? 0)), above the host-wide "
           + "\(tenths(desired.hostLimit ?? 0)): \(unit.reason ?? "no reason given"))" : ""
       guard installed.asDesired != true, changes(unit, installed) else {
-        if unit.isException { notes.append("\(unit.name) \(exposureSummary(unit.exposure))\(exception)") }
+        if unit.isException {
+          notes.append("\(unit.name) \(exposureSummary(unit.exposure))\(exception)")
+        }
         continue
       }
       let before = installed.unitFile.map { score(unit, file: $0, dropIns: installed.dropIns) }
