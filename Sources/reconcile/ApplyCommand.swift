@@ -21,7 +21,9 @@ struct ApplyCommand: ParsableCommand {
 
   func run() throws {
     let session = try Session(options: options)
-    let loaded = try session.load()
+    // Optional so that the declarations and desired states can go before applying: at
+    // thousands of accounts they are tens of MiB the apply does not need.
+    var loaded: Engine.LoadedHost? = try session.load()
     let lock: RunLock
     do {
       lock = try RunLock(fs: session.host.fs, stateDirectory: session.stateDirectory)
@@ -37,12 +39,14 @@ struct ApplyCommand: ParsableCommand {
       // git records too, once their writer is gone).
       try session.host.fs.removeTemporaries(in: session.stateDirectory)
       previous = try session.ledger()
-      plan = try session.plan(loaded, ledger: previous)
+      plan = try session.plan(loaded!, ledger: previous)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
     }
-    session.print(diagnostics: Diagnostics(plan.diagnostics.filter { !loaded.warnings.contains($0) }))
+    let warnings = loaded?.warnings ?? []
+    loaded = nil
+    session.print(diagnostics: Diagnostics(plan.diagnostics.filter { !warnings.contains($0) }))
     if plan.diagnostics.contains(where: { $0.severity == .error }) {
       Terminal.error("error: nothing was applied because of the errors above\n")
       throw ExitCode(ExitCodes.failure)

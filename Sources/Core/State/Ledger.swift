@@ -1,5 +1,3 @@
-import Foundation
-
 /// reconcile's memory of the host, kept in the state directory (`ledger.json`): every
 /// resource it created or manages, with a fingerprint of what it last wrote and of what the
 /// repository declared then. It tells drift (the host changed) from a repository change, and
@@ -40,8 +38,9 @@ public struct Ledger: Sendable, Codable, Equatable {
     }
   }
 
-  /// The format of the file.
-  public var version = 1
+  /// The format of the file it was read from (`currentVersion` for a new ledger); `store`
+  /// writes `currentVersion`.
+  public var version = Ledger.currentVersion
   /// Entries by address.
   public var entries: [String: Entry] = [:]
   /// Facts that outlive resources (e.g. UIDs once allocated, never to be reused), by plugin.
@@ -66,7 +65,7 @@ public struct Ledger: Sendable, Codable, Equatable {
   public static func load(from fs: RootedFileSystem, stateDirectory: HostPath) throws -> Ledger {
     guard let bytes = try fs.read(stateDirectory.child(path)) else { return Ledger() }
     do {
-      return try JSONDecoder().decode(Ledger.self, from: Data(bytes))
+      return try Ledger(file: bytes)
     } catch {
       throw FileSystemError(
         path: fs.realPath(stateDirectory.child(path)),
@@ -76,14 +75,20 @@ public struct Ledger: Sendable, Codable, Equatable {
     }
   }
 
-  /// Writes the ledger atomically (root-only), unless it is unchanged from `previous`.
+  /// Writes the ledger atomically (root-only) in the current version, unless it is unchanged
+  /// from `previous` (a ledger in an older version is rewritten by the next run that changes
+  /// something).
   public func store(in fs: RootedFileSystem, stateDirectory: HostPath, previous: Ledger?) throws {
-    guard self != previous else { return }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard !sameContents(as: previous) else { return }
     // Missing parents (/var/lib on a bare root) are ordinary folders; only the last is private.
     try fs.makeFolders(stateDirectory.parent)
     try fs.makeFolders(stateDirectory, mode: 0o700)
-    try fs.write(stateDirectory.child(Ledger.path), Array(try encoder.encode(self)) + [10], mode: 0o600)
+    try fs.write(stateDirectory.child(Ledger.path), fileBytes(), mode: 0o600)
+  }
+
+  /// Equal entries and memory (the version a ledger was read in does not count).
+  private func sameContents(as other: Ledger?) -> Bool {
+    guard let other else { return false }
+    return entries == other.entries && memory == other.memory
   }
 }

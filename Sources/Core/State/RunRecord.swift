@@ -75,16 +75,49 @@ public struct RunLog: Sendable {
   }
 
   /// Appends `record`, dropping the oldest records beyond the bounds; atomic.
+  ///
+  /// The records already there are kept as the bytes they are (lines that are not a JSON
+  /// object are dropped), and the new one is encoded change by change: decoding the log and
+  /// encoding a first run's record of tens of thousands of changes in one piece took most of
+  /// the memory of that run.
   public func append(_ record: RunRecord) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var lines = try records().map { Array(try encoder.encode($0)) }
-    lines.append(Array(try encoder.encode(record)))
+    let old =
+      try fs.read(stateDirectory.child(Self.fileName), limit: Self.maximumBytes * 2) ?? []
+    var lines = old.split(separator: UInt8(ascii: "\n")).filter {
+      $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}")
+    }.map(Array.init)
+    lines.append(try Self.encode(record, with: encoder))
     var total = lines.reduce(0) { $0 + $1.count + 1 }
     while lines.count > 1 && (lines.count > Self.maximumRecords || total > Self.maximumBytes) {
       total -= lines.removeFirst().count + 1
     }
     try fs.makeFolders(stateDirectory, mode: 0o700)
-    try fs.write(stateDirectory.child(Self.fileName), lines.flatMap { $0 + [10] }, mode: 0o600)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(total)
+    for line in lines {
+      bytes += line
+      bytes.append(UInt8(ascii: "\n"))
+    }
+    try fs.write(stateDirectory.child(Self.fileName), bytes, mode: 0o600)
+  }
+
+  /// `record` as `encoder` (sorted keys) writes it, its changes encoded one at a time.
+  static func encode(_ record: RunRecord, with encoder: JSONEncoder) throws -> [UInt8] {
+    var empty = record
+    empty.changes = []
+    let head = Array(try encoder.encode(empty))
+    // With sorted keys `changes` comes first: `{"changes":[],...`.
+    let prefix = Array(#"{"changes":["#.utf8)
+    guard head.starts(with: prefix), head.dropFirst(prefix.count).first == UInt8(ascii: "]")
+    else { return Array(try encoder.encode(record)) }
+    var out = prefix
+    for (i, change) in record.changes.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out += try encoder.encode(change)
+    }
+    out += head.dropFirst(prefix.count)
+    return out
   }
 }

@@ -90,6 +90,13 @@ public struct UnitFile: Sendable, Hashable {
     if let pending, let error = add(pending.text[...], line: pending.line) {
       return .failure(error)
     }
+    // Appending doubled the buffer; a copy holds exactly what was read (thousands of parsed
+    // unit files are kept while a large host is loaded).
+    if assignments.capacity > assignments.count + 4 {
+      assignments = Array(unsafeUninitializedCapacity: assignments.count) { buffer, count in
+        count = buffer.initialize(fromContentsOf: assignments)
+      }
+    }
     return .success(UnitFile(assignments: assignments))
 
     func add(_ text: ArraySlice<UInt8>, line: Int) -> ParseError? {

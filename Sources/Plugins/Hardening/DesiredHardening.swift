@@ -14,8 +14,10 @@ public struct DesiredHardening: Sendable {
     /// Every drop-in the host will have for it from the repository and the plugins, by file
     /// name (the hardening drop-in included).
     public var dropIns: [String: [UInt8]]
-    /// The exposure of the merged unit with the hardening drop-in.
-    public var exposure: ExposureReport
+    /// The exposure of the merged unit with the hardening drop-in, in tenths (`9.6` is 96).
+    /// Only the score is kept: a full `ExposureReport` is kilobytes, and the plan's notes
+    /// need the number; the errors that need the verdicts are made while decoding.
+    public var exposure: Int
     /// The largest exposure allowed, in tenths; nil when no policy covers the unit.
     public var limit: Int?
     /// Why the unit may go above the host-wide limit.
@@ -44,6 +46,18 @@ public struct ObservedHardening: Sendable, Codable {
     public var unitFile: String?
     /// Drop-ins in `NAME.d/` by file name.
     public var dropIns: [String: String] = [:]
+    /// True when the unit file and the drop-ins reconcile installs were found as desired; the
+    /// texts are then left out.
+    public var asDesired: Bool?
+
+    /// Installed files as found.
+    public init(unitFile: String? = nil, dropIns: [String: String] = [:]) {
+      self.unitFile = unitFile
+      self.dropIns = dropIns
+    }
+
+    /// A unit found as desired, its texts left out.
+    init(asDesired: Bool) { self.asDesired = asDesired }
   }
 
   /// By `DesiredHardening.Unit.key`.
@@ -53,7 +67,12 @@ public struct ObservedHardening: Sendable, Codable {
 /// Exposure in tenths written as systemd writes it, `9.6`.
 func tenths(_ value: Int) -> String { "\(value / 10).\(value % 10)" }
 
+/// `9.6 UNSAFE` for an exposure in tenths.
+func exposureSummary(_ exposure: Int) -> String {
+  "\(tenths(exposure)) \(ExposureLevel(exposure: exposure).rawValue)"
+}
+
 extension ExposureReport {
   /// `9.6 UNSAFE`.
-  public var summary: String { "\(exposureText) \(level.rawValue)" }
+  public var summary: String { exposureSummary(exposure) }
 }

@@ -30,8 +30,10 @@ extension HardeningPlugin {
     let candidates = Self.candidates(declarations, contributions)
     var desired = DesiredHardening(hostLimit: declared.hostLimit?.value)
 
+    // Searching the candidates once per declared unit made decoding quadratic.
+    let installed = Set(candidates.map(\.name))
     for unit in declared.units.values.sorted(by: { $0.name < $1.name }) {
-      guard candidates.contains(where: { $0.name == unit.name }) else {
+      guard installed.contains(unit.name) else {
         let names = candidates.map(\.name.rawValue)
         diagnostics.error(
           "hardening of \(unit.name), which this host does not install", at: unit.position,
@@ -69,7 +71,11 @@ extension HardeningPlugin {
     -> [Candidate]
   {
     var result: [Candidate] = []
+    // Positions in `result` by scope and name (searching it per unit and drop-in was quadratic).
+    var index: [String: Int] = [:]
+    func key(_ scope: UnitScope, _ name: UnitName) -> String { scope.rawValue + "/" + name.rawValue }
     for unit in declarations.units where unit.name.suffix == "service" {
+      index[key(.system, unit.name)] = index[key(.system, unit.name)] ?? result.count
       result.append(
         Candidate(
           scope: .system, name: unit.name, contents: unit.contents, parsed: unit.parsed,
@@ -78,10 +84,11 @@ extension HardeningPlugin {
           position: SourcePosition(file: unit.path)))
     }
     for generated in contributions.units where generated.name.suffix == "service" {
-      guard !result.contains(where: { $0.name == generated.name && $0.scope == generated.scope }),
+      guard index[key(generated.scope, generated.name)] == nil,
         case .success(let parsed) = UnitFile.parse(
           String(decoding: generated.contents, as: UTF8.self))
       else { continue }
+      index[key(generated.scope, generated.name)] = result.count
       result.append(
         Candidate(
           scope: generated.scope, name: generated.name, contents: generated.contents,
@@ -89,9 +96,7 @@ extension HardeningPlugin {
           generatedByPodman: generated.origin == "podman", position: generated.position))
     }
     for dropIn in contributions.dropIns {
-      guard
-        let index = result.firstIndex(where: { $0.name == dropIn.unit && $0.scope == dropIn.scope }
-        ),
+      guard let index = index[key(dropIn.scope, dropIn.unit)],
         dropIn.fileName != HardeningProfile.dropInName,
         case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
       else { continue }
@@ -191,7 +196,7 @@ extension HardeningPlugin {
     if let dropInBytes { dropIns[HardeningProfile.dropInName] = dropInBytes }
     return DesiredHardening.Unit(
       scope: candidate.scope, name: name, dropIn: dropInBytes, unitFile: candidate.contents,
-      dropIns: dropIns, exposure: report, limit: limit, reason: unit?.reason?.value,
+      dropIns: dropIns, exposure: report.exposure, limit: limit, reason: unit?.reason?.value,
       isException: isException)
   }
 

@@ -15,7 +15,8 @@ extension HardeningPlugin {
           installed.dropIns[file] = text
         }
       }
-      observed.units[unit.key] = installed
+      // A unit already as desired needs no text: the plan scores only units whose files change.
+      observed.units[unit.key] = changes(unit, installed) ? installed : .init(asDesired: true)
     }
     return observed
   }
@@ -41,8 +42,10 @@ extension HardeningPlugin {
         unit.isException
         ? " (allowed \(tenths(unit.limit ?? 0)), above the host-wide "
           + "\(tenths(desired.hostLimit ?? 0)): \(unit.reason ?? "no reason given"))" : ""
-      guard changes(unit, installed) else {
-        if unit.isException { notes.append("\(unit.name) \(unit.exposure.summary)\(exception)") }
+      guard installed.asDesired != true, changes(unit, installed) else {
+        if unit.isException {
+          notes.append("\(unit.name) \(exposureSummary(unit.exposure))\(exception)")
+        }
         continue
       }
       let before = installed.unitFile.map { score(unit, file: $0, dropIns: installed.dropIns) }

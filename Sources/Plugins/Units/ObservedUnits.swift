@@ -6,7 +6,8 @@ public struct ObservedUnits: Sendable, Codable {
   public struct File: Sendable, Codable {
     /// `sha256:HEX` of a regular file, `symlink:TARGET`, or `other`.
     public var fingerprint: String
-    /// The text, for diffs (unit files hold no secrets).
+    /// The text, for diffs (unit files hold no secrets); nil for a file whose bytes are the
+    /// desired ones, and for anything not a regular file.
     public var text: String?
   }
 

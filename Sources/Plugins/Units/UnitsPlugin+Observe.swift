@@ -10,6 +10,10 @@ extension UnitsPlugin {
       if let path = entry.facts["path"].flatMap(HostPath.init) { paths.insert(path) }
       for link in Self.links(in: entry) { linkPaths.insert(link.path) }
     }
+    // The text is kept for diffs, so not for a file that is already as desired: the text of
+    // every installed file of a large host is megabytes.
+    let desiredContents = Dictionary(
+      desired.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
     // Folder by folder: nearly every file is in /etc/systemd/system or a .wants folder, and
     // walking from the root for each one made most of a no-op run's system calls.
     for (folder, paths) in Dictionary(grouping: paths, by: \.parent) {
@@ -20,7 +24,8 @@ extension UnitsPlugin {
           case .regular:
             let bytes = try folder.read(path) ?? []
             observed.files[path] = .init(
-              fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self))
+              fingerprint: Fingerprint.of(bytes),
+              text: desiredContents[path] == bytes ? nil : String(decoding: bytes, as: UTF8.self))
           case .symlink:
             let target = try folder.symlinkTarget(path) ?? ""
             observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)

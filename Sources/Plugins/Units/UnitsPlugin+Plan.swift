@@ -34,12 +34,14 @@ extension UnitsPlugin {
         continue
       }
       let text = String(decoding: file.contents, as: UTF8.self)
+      // Observing keeps no text of a file that was already as desired.
+      let seenText = seen.map { $0.text ?? ($0.fingerprint == fingerprint ? text : "") }
       let what = file.dropIn == nil ? "unit file" : "drop-in"
       result.changes.append(
         Change(
           address: file.address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
           summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
-          diff: TextDiff.lines(from: seen?.text, to: text), dependsOn: [],
+          diff: TextDiff.lines(from: seenText, to: text), dependsOn: [],
           payload: UnitPayload.file(
             path: file.path, contents: text, user: file.user,
             reloadOnly: file.restartsUnit ? nil : true)))
