@@ -103,12 +103,16 @@ struct GitTreeTests {
       for directory in ["", "a", "a/y", "many", "a/", "/a/y/"] {
         let fromGit = try #require(try tree.entries(of: directory), "round \(round)")
         let fromDisk = try #require(try folder.entries(of: directory))
-        #expect(fromGit.map(\.name) == fromDisk.map(\.name).sorted {
-          $0.utf8.lexicographicallyPrecedes($1.utf8)
-        })
-        #expect(fromGit.map(\.kind) == fromGit.map { entry in
-          fromDisk.first { $0.name == entry.name }!.kind
-        })
+        #expect(
+          fromGit.map(\.name)
+            == fromDisk.map(\.name).sorted {
+              $0.utf8.lexicographicallyPrecedes($1.utf8)
+            })
+        #expect(
+          fromGit.map(\.kind)
+            == fromGit.map { entry in
+              fromDisk.first { $0.name == entry.name }!.kind
+            })
       }
       for (path, text) in files {
         #expect(try tree.contents(of: path, limit: 100) == Array(text.utf8))
