@@ -13,3 +13,10 @@ static inline int cgit2_set_search_path(int level, const char *path) {
 static inline int cgit2_set_owner_validation(int enabled) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The kernel id of the calling thread, which a POSIX timer with SIGEV_THREAD_ID signals (the
+   fetch deadline); glibc declares gettid() only with _GNU_SOURCE, and syscall() is variadic. */
+static inline int cgit2_thread_id(void) { return (int)syscall(SYS_gettid); }

@@ -38,6 +38,9 @@ public struct FetchRecord: Sendable, Equatable {
 }
 
 extension GitMirror {
+  /// How long a fetch may take, connecting included, unless the caller says otherwise.
+  public static let defaultFetchTimeout: Double = 120
+
   /// The branch tip in the mirror, unverified; `nil` before the first successful fetch.
   /// `git_reference_name_to_id`
   public func tip() throws -> ObjectID? {
@@ -51,54 +54,53 @@ extension GitMirror {
   /// Fetches the branch from the remote into the mirror.
   ///
   /// One connection: the remote's reference advertisement is read first, and when the
-  /// branch is where the mirror already has it, nothing is downloaded and nothing is written
-  /// but the last-fetch record. Otherwise the missing objects are downloaded (no tags) and
-  /// `refs/remotes/origin/BRANCH` is set to the advertised commit, even when that is not a
-  /// fast-forward: the mirror records what the remote said, and the trust policy decides.
-  /// No `FETCH_HEAD` is written and no remote-tracking reference is pruned. On success the
-  /// time is recorded in `STATE/git-last-fetch`; on failure (remote unreachable, branch
-  /// missing) the mirror stays as it was and still serves its last tip.
+  /// branch is where the mirror already has it, nothing is downloaded. Otherwise the missing
+  /// objects are downloaded (no tags) and `refs/remotes/origin/BRANCH` is set to the
+  /// advertised commit, even when that is not a fast-forward: the mirror records what the
+  /// remote said, and the trust policy decides. No `FETCH_HEAD` is written and no
+  /// remote-tracking reference is pruned. On failure (remote unreachable, branch missing,
+  /// `timeout` seconds passed) the mirror stays as it was and still serves its last tip.
+  ///
+  /// The network part (connecting, reading the advertisement, downloading) must end within
+  /// `timeout` seconds, or the fetch fails saying so (`FetchDeadline`): libgit2 1.5 has no
+  /// timeout of its own.
+  ///
+  /// On success the time and tip are recorded in `STATE/git-last-fetch`, except when the
+  /// branch did not move and the record already names this tip and is younger than
+  /// `recordResolution` seconds: then nothing at all is written, and the record's time may
+  /// be up to `recordResolution` older than the last successful fetch (never newer). With the
+  /// default 0 the record is rewritten by every successful fetch.
   /// `git_remote_create_anonymous`, `git_remote_connect`, `git_remote_ls`,
   /// `git_remote_download`, `git_reference_create`
-  public func fetch() throws -> FetchResult {
+  public func fetch(
+    timeout: Double = GitMirror.defaultFetchTimeout, recordResolution: Int64 = 0
+  ) throws -> FetchResult {
     let operation = "fetching refs/heads/\(branch) from \(url)"
     do {
       let before = try repository.resolve(reference: trackingReference)
-      var remote: OpaquePointer?
-      try check("git_remote_create_anonymous") {
-        git_remote_create_anonymous(&remote, repository.pointer, url)
+      let deadline = try FetchDeadline(seconds: timeout)
+      let received: Received
+      do {
+        received = try download(after: before, deadline: deadline.end)
+      } catch {
+        guard deadline.hasPassed else { throw error }
+        let kept = before.map { "keeps \($0.short)" } ?? "stays empty"
+        throw MirrorError(
+          operation: operation,
+          reason: "the remote did not finish within \(Self.describe(timeout)) (\(error));"
+            + " the mirror \(kept)")
       }
-      defer { git_remote_free(remote) }
-
-      var options = git_fetch_options()
-      try check("git_fetch_options_init") {
-        git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
-      }
-      options.prune = GIT_FETCH_NO_PRUNE
-      options.update_fetchhead = 0
-      options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-      options.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL
-      let credentials = CredentialSource(keyFile: sshKey)
-      options.callbacks.payload = Unmanaged.passUnretained(credentials).toOpaque()
-      options.callbacks.credentials = credentialCallback
-
-      try check("git_remote_connect") {
-        git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nil, nil)
-      }
-      defer { git_remote_disconnect(remote) }
-      guard let advertised = try advertisedTip(remote) else {
+      _ = consume deadline  // no signal may interrupt the writes below
+      guard let advertised = received.tip else {
         throw MirrorError(operation: operation, reason: "the remote has no branch \(branch)")
       }
       if advertised == before {
-        try recordFetch(tip: advertised)
+        if !recordIsCurrent(tip: advertised, resolution: recordResolution) {
+          try recordFetch(tip: advertised)
+        }
         return FetchResult(
           previousTip: before, tip: advertised, receivedObjects: 0, receivedBytes: 0)
       }
-
-      try withStringArray(["refs/heads/" + branch]) { specs in
-        _ = try check("git_remote_download") { git_remote_download(remote, &specs, &options) }
-      }
-      let stats = git_remote_stats(remote)?.pointee
       _ = try repository.commit(advertised)  // the download really brought the commit
       var oid = advertised.oid
       var reference: OpaquePointer?
@@ -109,14 +111,71 @@ extension GitMirror {
       git_reference_free(reference)
       try recordFetch(tip: advertised)
       return FetchResult(
-        previousTip: before, tip: advertised,
-        receivedObjects: Int(stats?.received_objects ?? 0),
-        receivedBytes: stats?.received_bytes ?? 0)
+        previousTip: before, tip: advertised, receivedObjects: received.objects,
+        receivedBytes: received.bytes)
     } catch let error as MirrorError {
       throw error
     } catch {
       throw MirrorError(operation: operation, underlying: error)
     }
+  }
+
+  /// What the network part of a fetch got.
+  private struct Received {
+    /// The advertised tip of the branch; `nil` when the remote has no such branch.
+    var tip: ObjectID?
+    var objects = 0
+    var bytes = 0
+  }
+
+  /// Connects, reads the advertisement and, when the branch is not at `before`, downloads
+  /// the missing objects into the mirror's object database (no reference is written). The
+  /// callbacks abort once `deadline` (`CLOCK_MONOTONIC` nanoseconds) has passed.
+  /// `git_remote_create_anonymous`, `git_remote_connect`, `git_remote_download`
+  private func download(after before: ObjectID?, deadline: Int64) throws -> Received {
+    var remote: OpaquePointer?
+    try check("git_remote_create_anonymous") {
+      git_remote_create_anonymous(&remote, repository.pointer, url)
+    }
+    defer { git_remote_free(remote) }
+
+    var options = git_fetch_options()
+    try check("git_fetch_options_init") {
+      git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
+    }
+    options.prune = GIT_FETCH_NO_PRUNE
+    options.update_fetchhead = 0
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    options.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL
+    let callbacks = FetchCallbacks(keyFile: sshKey, deadline: deadline)
+    options.callbacks.payload = Unmanaged.passUnretained(callbacks).toOpaque()
+    options.callbacks.credentials = credentialCallback
+    options.callbacks.sideband_progress = sidebandCallback
+    options.callbacks.transfer_progress = transferCallback
+
+    return try withExtendedLifetime(callbacks) {
+      try check("git_remote_connect") {
+        git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nil, nil)
+      }
+      defer { git_remote_disconnect(remote) }
+      var received = Received(tip: try advertisedTip(remote))
+      guard let tip = received.tip, tip != before else { return received }
+      try withStringArray(["refs/heads/" + branch]) { specs in
+        _ = try check("git_remote_download") { git_remote_download(remote, &specs, &options) }
+      }
+      if let stats = git_remote_stats(remote)?.pointee {
+        received.objects = Int(stats.received_objects)
+        received.bytes = stats.received_bytes
+      }
+      return received
+    }
+  }
+
+  /// `90 s`, `2 min`, `1.5 s`.
+  private static func describe(_ seconds: Double) -> String {
+    if seconds >= 120, seconds.rounded() == seconds { return "\(Int(seconds) / 60) min" }
+    if seconds.rounded() == seconds { return "\(Int(seconds)) s" }
+    return "\(seconds) s"
   }
 
   /// The commit the connected remote advertises for the branch. `git_remote_ls`
@@ -148,6 +207,14 @@ extension GitMirror {
     return FetchRecord(time: time, tip: tip)
   }
 
+  /// Whether the last-fetch record names `tip` and is younger than `resolution` seconds, so
+  /// that a fetch that found nothing new may leave it as it is (a no-op run writes nothing).
+  /// A record from the future (the clock was set back) is not current.
+  private func recordIsCurrent(tip: ObjectID, resolution: Int64) -> Bool {
+    guard resolution > 0, let record = try? lastFetch(), record.tip == tip else { return false }
+    return (0..<resolution).contains(record.age())
+  }
+
   /// Writes `TIME TIP` to the last-fetch record, atomically but without fsync: two fsyncs
   /// cost 10 to 30 ms on this kind of disk, more than the whole no-op fetch, and losing the
   /// record in a power cut only makes the mirror look older until the next fetch.
@@ -170,12 +237,36 @@ func withStringArray<R>(_ strings: [String], _ body: (inout git_strarray) throws
   }
 }
 
-/// What the credential callback may offer: a configured SSH key, once.
-private final class CredentialSource {
+/// What the fetch callbacks share: a configured SSH key, offered once, and the deadline.
+private final class FetchCallbacks {
   let keyFile: String?
+  /// `CLOCK_MONOTONIC` nanoseconds after which the progress callbacks abort the fetch.
+  let deadline: Int64
   var attempts = 0
 
-  init(keyFile: String?) { self.keyFile = keyFile }
+  init(keyFile: String?, deadline: Int64) {
+    self.keyFile = keyFile
+    self.deadline = deadline
+  }
+
+  /// -1 (abort) once the deadline has passed, else 0.
+  var verdict: Int32 { FetchDeadline.monotonicNow() >= deadline ? -1 : 0 }
+
+  /// The callbacks behind a libgit2 payload.
+  static func from(_ payload: UnsafeMutableRawPointer?) -> FetchCallbacks? {
+    payload.map { Unmanaged<FetchCallbacks>.fromOpaque($0).takeUnretainedValue() }
+  }
+}
+
+/// libgit2's download progress callback: aborts the fetch once the deadline has passed, so a
+/// remote that trickles data cannot keep it going.
+private let transferCallback: git_indexer_progress_cb = { _, payload in
+  FetchCallbacks.from(payload)?.verdict ?? 0
+}
+
+/// libgit2's remote message callback ("Counting objects..."): aborts past the deadline too.
+private let sidebandCallback: git_transport_message_cb = { _, _, payload in
+  FetchCallbacks.from(payload)?.verdict ?? 0
 }
 
 /// libgit2's credential callback: offers the configured SSH private key once; declines
@@ -183,8 +274,7 @@ private final class CredentialSource {
 /// `git_credential_ssh_key_new`
 private let credentialCallback: git_credential_acquire_cb = {
   out, _, usernameFromURL, allowedTypes, payload in
-  guard let payload else { return GIT_PASSTHROUGH.rawValue }
-  let source = Unmanaged<CredentialSource>.fromOpaque(payload).takeUnretainedValue()
+  guard let source = FetchCallbacks.from(payload) else { return GIT_PASSTHROUGH.rawValue }
   source.attempts += 1
   guard source.attempts == 1, let key = source.keyFile,
     allowedTypes & GIT_CREDENTIAL_SSH_KEY.rawValue != 0

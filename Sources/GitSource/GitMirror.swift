@@ -12,9 +12,10 @@ import Glibc
 /// runs no hooks. Its configuration file is the one reconcile writes (rewritten on open when
 /// it differs) and the only configuration libgit2 reads: no system or global git
 /// configuration, and nothing from the remote. Each `fetch` updates
-/// `refs/remotes/origin/BRANCH` from an anonymous remote and records when it last succeeded
-/// in `STATE/git-last-fetch`, so a caller can work from the mirror when the remote is
-/// unreachable and say how old it is.
+/// `refs/remotes/origin/BRANCH` from an anonymous remote, within a deadline, and records when
+/// it last succeeded in `STATE/git-last-fetch` (to a resolution the caller picks, so that a
+/// fetch with nothing new need not write), so a caller can work from the mirror when the
+/// remote is unreachable or hung and say how old it is.
 ///
 /// Not `Sendable`: use it from one synchronous operation at a time.
 public final class GitMirror {

@@ -9,6 +9,12 @@ import Synchronization
 /// 120000 `.symlink`, 160000 `.submodule` (a gitlink). Symlinks and submodules are only
 /// reported, with their path; refusing them is the loader's job. `contents(of:limit:)`
 /// reads regular files only and refuses a blob larger than `limit` before loading it.
+///
+/// Each tree object is read (inflated and parsed) at most once: the first listing of a folder
+/// is kept, with its names indexed, and later listings and file reads start from it. A
+/// listing takes each entry's kind from its mode in the tree and reads no blob, so
+/// `TreeEntry.size` is `nil`; a blob is read only by `contents(of:limit:)`, its size from the
+/// object header first.
 public struct GitTree: StateTree {
   /// The commit whose tree this is.
   public let commit: ObjectID
@@ -49,45 +55,27 @@ public struct GitTree: StateTree {
 
   public func entries(of directory: String) throws -> [TreeEntry]? {
     let path = try Self.normalized(directory)
-    return try reader.locked { repository, root in
-      let tree: GitTreeHandle
-      if path.isEmpty {
-        tree = try GitTreeHandle.lookup(root, in: repository)
-      } else {
-        let rootTree = try GitTreeHandle.lookup(root, in: repository)
-        guard let entry = try rootTree.entry(at: path), entry.mode == GIT_FILEMODE_TREE else {
-          return nil
-        }
-        tree = try GitTreeHandle.lookup(entry.oid, in: repository)
-      }
-      return try tree.listing().map { name, mode, oid in
-        let kind = Self.kind(mode)
-        var size: Int?
-        if kind == .file || kind == .executable {
-          size = try repository.header(of: oid).size
-        }
-        return TreeEntry(name: name, kind: kind, size: size)
-      }.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+    return try reader.locked { state in
+      try state.listing(of: path)?.entries.map { TreeEntry(name: $0.name, kind: $0.kind) }
     }
   }
 
   public func contents(of file: String, limit: Int) throws -> [UInt8] {
     let path = try Self.normalized(file)
-    return try reader.locked { repository, root in
-      let rootTree = try GitTreeHandle.lookup(root, in: repository)
-      guard !path.isEmpty, let entry = try rootTree.entry(at: path) else {
+    return try reader.locked { state in
+      guard let entry = try state.entry(at: path) else {
         throw StateTreeError(path: file, reason: "no such file in \(origin)")
       }
-      let kind = Self.kind(entry.mode)
-      guard kind == .file || kind == .executable else {
-        throw StateTreeError(path: file, reason: "is a \(kind.rawValue), not a regular file")
+      guard entry.kind == .file || entry.kind == .executable else {
+        throw StateTreeError(
+          path: file, reason: "is a \(entry.kind.rawValue), not a regular file")
       }
-      let size = try repository.header(of: entry.oid).size
+      let size = try state.repository.header(of: entry.oid).size
       guard size <= limit else {
         throw StateTreeError(
           path: file, reason: "file is \(size) bytes, more than the limit of \(limit)")
       }
-      return try repository.blobContents(entry.oid)
+      return try state.repository.blobContents(entry.oid)
     }
   }
 
@@ -113,22 +101,88 @@ public struct GitTree: StateTree {
   }
 }
 
-/// One repository handle and a root tree id behind a lock.
+/// One folder of the tree as read from its tree object: entries sorted by name (bytes), and
+/// the position of each name.
+private struct Listing {
+  struct Entry {
+    var name: String
+    var kind: TreeEntry.Kind
+    var oid: git_oid
+  }
+
+  var entries: [Entry]
+  var positions: [String: Int]
+
+  /// Reads the tree object `oid`. `git_tree_lookup`, `git_tree_entry_byindex`
+  init(tree oid: git_oid, in repository: GitRepository) throws {
+    let tree = try GitTreeHandle.lookup(oid, in: repository)
+    var entries = tree.listing().map {
+      Entry(name: $0.name, kind: GitTree.kind($0.mode), oid: $0.oid)
+    }
+    // git orders a folder as if its name ended in "/"; the loader wants plain byte order.
+    entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    // A well-formed tree has no name twice; a malformed one keeps the first.
+    positions = Dictionary(
+      entries.indices.map { (entries[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+    self.entries = entries
+  }
+
+  subscript(name: Substring) -> Entry? {
+    positions[String(name)].map { entries[$0] }
+  }
+}
+
+/// One repository handle, the root tree id and the folders listed so far, behind a lock.
 ///
 /// `@unchecked Sendable`: a libgit2 repository must not be used by two threads at once, and
 /// its errors are per thread. Every use goes through `locked`, which runs the libgit2 calls
 /// and reads their errors on the calling thread while holding the mutex.
 private final class TreeReader: @unchecked Sendable {
-  private let mutex = Mutex(())
-  private let repository: GitRepository
-  private let root: git_oid
+  /// What `locked` hands out: the handle and the folders read so far.
+  final class State {
+    let repository: GitRepository
+    let root: git_oid
+    /// Folder path (`""`: the root) to its listing; `nil` marks a path that is no folder.
+    var listings: [String: Listing?] = [:]
 
-  init(repository: GitRepository, root: git_oid) {
-    self.repository = repository
-    self.root = root
+    init(repository: GitRepository, root: git_oid) {
+      self.repository = repository
+      self.root = root
+    }
+
+    /// The listing of the folder at `path` (normalised), or `nil` when there is none. Reads
+    /// each tree object once, through its parent's listing.
+    func listing(of path: String) throws -> Listing? {
+      if let known = listings[path] { return known }
+      let listing: Listing?
+      if path.isEmpty {
+        listing = try Listing(tree: root, in: repository)
+      } else if let entry = try entry(at: path), entry.kind == .directory {
+        listing = try Listing(tree: entry.oid, in: repository)
+      } else {
+        listing = nil
+      }
+      listings[path] = listing
+      return listing
+    }
+
+    /// The entry at `path` (normalised, not empty), from its folder's listing.
+    func entry(at path: String) throws -> Listing.Entry? {
+      let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+      let parent = slash.map { String(path[..<$0]) } ?? ""
+      let name = slash.map { path[path.index(after: $0)...] } ?? path[...]
+      return try listing(of: parent)?[name]
+    }
   }
 
-  func locked<R>(_ body: (GitRepository, git_oid) throws -> R) throws -> R {
-    try mutex.withLock { _ in try body(repository, root) }
+  private let mutex: Mutex<Void> = Mutex(())
+  private let state: State
+
+  init(repository: GitRepository, root: git_oid) {
+    state = State(repository: repository, root: root)
+  }
+
+  func locked<R>(_ body: (State) throws -> R) throws -> R {
+    try mutex.withLock { _ in try body(state) }
   }
 }

@@ -41,7 +41,7 @@ struct Session {
           url: url, branch: options.branch ?? configuration.branch,
           allowedSigners: options.allowedSigners ?? configuration.allowedSigners.map { Session.hostFile($0, fs) },
           sshKey: configuration.sshKey.map { Session.hostFile($0, fs) }, staleAfter: configuration.staleAfter,
-          stateDirectory: state)
+          fetchTimeout: configuration.fetchTimeout, stateDirectory: state)
       } catch {
         Terminal.error("error: \(error)\n")
         throw ExitCode(ExitCodes.failure)

@@ -24,11 +24,17 @@ struct StateSource {
   }
 
   /// The configured git repository: fetch into the private mirror (or fall back to it when
-  /// the remote cannot be reached), accept only a fast-forward from the last applied commit
-  /// whose every new commit is signed by an allowed signer, and read that commit's objects.
+  /// the remote cannot be reached or does not answer within `fetchTimeout` seconds), accept
+  /// only a fast-forward from the last applied commit whose every new commit is signed by an
+  /// allowed signer, and read that commit's objects.
+  ///
+  /// A fetch that finds nothing new rewrites the fetch record only when it is older than a
+  /// tenth of `staleAfter` (`recordResolution(staleAfter:)`), so most no-op runs write
+  /// nothing; the age read back is then at most that much too old, and staleness is declared
+  /// at most that much early, never late.
   static func git(
     url: String, branch: String, allowedSigners: String?, sshKey: String?, staleAfter: Int64,
-    stateDirectory: String
+    fetchTimeout: Int64 = 120, stateDirectory: String
   ) throws -> StateSource {
     let mirror = try GitMirror(stateDirectory: stateDirectory, url: url, branch: branch, sshKey: sshKey)
     var limitations: [String] = []
@@ -36,7 +42,8 @@ struct StateSource {
     var fetchAge: Int64?
     var fetchFailure: (any Error)?
     do {
-      _ = try mirror.fetch()
+      _ = try mirror.fetch(
+        timeout: Double(fetchTimeout), recordResolution: Self.recordResolution(staleAfter: staleAfter))
     } catch {
       fetchFailure = error
     }
@@ -65,6 +72,11 @@ struct StateSource {
       tree: try GitTree(mirror: mirror, commit: update.commit), limitations: limitations, update: update,
       stateDirectory: stateDirectory, isStale: stale, fetchAge: fetchAge)
   }
+
+  /// How stale the fetch record may get before a no-op fetch rewrites it: a tenth of
+  /// `stale-after` (6 min for the default hour). A run every few minutes then writes it about
+  /// once in that time, and the staleness warning comes at most 10 % early.
+  static func recordResolution(staleAfter: Int64) -> Int64 { staleAfter / 10 }
 
   /// Records the applied commit, when it moved.
   func recordApplied() throws {

@@ -91,4 +91,35 @@ import Testing
     #expect(result.stdout.contains("could not fetch"))
     #expect(result.stdout.contains("planning from the mirror as fetched"))
   }
+
+  @Test func aNoOpApplyFromGitWritesNothingAtAll() throws {
+    #expect(try reconcile("apply").status == 0)
+    #expect(try reconcile("apply").status == 0)  // settles anything the first apply left
+    let before = try TreeSnapshot(root)
+    for _ in 0..<2 {
+      let result = try reconcile("apply")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    // Not even the fetch record: it is younger than a tenth of stale-after (1 h by default).
+    #expect(try TreeSnapshot(root).differences(from: before) == [])
+  }
+
+  @Test func aHungRemoteTimesOutAndPlanWorksFromTheMirror() throws {
+    #expect(try reconcile("apply").status == 0)
+    try sh(
+      "mkdir -p '\(root)/etc/reconcile' && printf 'repository:\\n  url: unused\\n"
+        + "  fetch-timeout: 1s\\n' > '\(root)/etc/reconcile/config.yaml'")
+    let mirror = try TreeSnapshot("\(root)/var/lib/reconcile")
+    let server = try SilentServer()
+    let url = "git://127.0.0.1:\(server.port)/state"
+    let start = Date()
+    let result = try TestCommand.reconcile(
+      ["plan", "--url", url, "--allowed-signers", signers, "--host", "gemini", "--root", root])
+    let elapsed = Date().timeIntervalSince(start)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("could not fetch \(url)"), "\(result.stdout)")
+    #expect(result.stdout.contains("did not finish within 1 s"), "\(result.stdout)")
+    #expect(elapsed < 5, "plan took \(elapsed) s against a remote that never answers")
+    #expect(try TreeSnapshot("\(root)/var/lib/reconcile").differences(from: mirror) == [])
+  }
 }

@@ -10,6 +10,7 @@
 ///       allowed-signers: /etc/reconcile/allowed_signers
 ///       ssh-key: /etc/reconcile/deploy_key
 ///       stale-after: 2h
+///       fetch-timeout: 2m
 public struct HostConfiguration: Sendable, Equatable {
   /// Where the configuration file lives on the host.
   public static let path = HostPath("/etc/reconcile/config.yaml")!
@@ -24,6 +25,9 @@ public struct HostConfiguration: Sendable, Equatable {
   public var sshKey: String?
   /// Seconds without a successful fetch after which the source counts as stale.
   public var staleAfter: Int64 = 3600
+  /// Seconds a fetch may take, connecting included, before it is abandoned (the mirror then
+  /// serves its last fetch).
+  public var fetchTimeout: Int64 = 120
   /// Where to write Prometheus metrics (node_exporter's textfile collector), when set.
   public var metricsFile: HostPath?
 
@@ -71,6 +75,15 @@ public struct HostConfiguration: Sendable, Equatable {
           diagnostics.error(
             "stale-after must be a duration such as 90s, 30m, 2h or 1d, found '\(stale.value)'", at: stale.position,
             code: "config")
+        }
+      }
+      if let timeout = repository.string("fetch-timeout", diagnostics: &diagnostics) {
+        if let seconds = Duration.seconds(timeout.value), seconds > 0 {
+          config.fetchTimeout = seconds
+        } else {
+          diagnostics.error(
+            "fetch-timeout must be a duration above zero such as 30s or 2m, found '\(timeout.value)'",
+            at: timeout.position, code: "config")
         }
       }
       repository.finish(diagnostics: &diagnostics)

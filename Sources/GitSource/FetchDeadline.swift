@@ -1,0 +1,90 @@
+import CGit2
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deadline for the network part of a fetch, which libgit2 1.5 cannot bound itself: it has
+/// no connect, read or server timeout, and a remote that accepts a connection and never
+/// answers would block `recv(2)` forever.
+///
+/// From the deadline on, a per-thread POSIX timer sends `SIGURG` to the thread that made the
+/// deadline, then again every 100 ms until the deadline is ended; the thread has `SIGURG`
+/// unblocked meanwhile (pool threads block it), and gets its signal mask back at the end. The signal's handler does
+/// nothing and is installed without `SA_RESTART`, so a `connect`, `recv` or `send` blocked in
+/// libgit2 (or libssh2, OpenSSL) returns `EINTR`, which they report as a failed call; the
+/// fetch's progress callbacks also abort once `hasPassed`. `SIGURG` is ignored by default,
+/// so a signal that arrives after the timer is deleted changes nothing.
+///
+/// `~Copyable`: the timer belongs to one value and is deleted with it. End it before the
+/// fetch writes to the mirror, so that no write is interrupted.
+/// `timer_create(2)` (`SIGEV_THREAD_ID`), `timer_settime(2)`, `sigaction(2)`,
+/// `pthread_sigmask(3)`
+struct FetchDeadline: ~Copyable {
+  /// When the deadline passes, in `CLOCK_MONOTONIC` nanoseconds.
+  let end: Int64
+  private let timer: timer_t?
+  /// The thread's signal mask before `SIGURG` was unblocked, restored with the deadline.
+  private let savedMask: sigset_t
+
+  /// Arms the deadline `seconds` from now for the calling thread.
+  init(seconds: Double) throws {
+    _ = Self.handlerInstalled
+    let end = Self.monotonicNow() + Int64(seconds * 1e9)
+    var event = sigevent()
+    event.sigev_notify = Int32(SIGEV_THREAD_ID)
+    event.sigev_signo = SIGURG
+    event._sigev_un._tid = cgit2_thread_id()
+    var created: timer_t?
+    guard timer_create(CLOCK_MONOTONIC, &event, &created) == 0 else {
+      throw MirrorError(
+        operation: "arming the fetch deadline",
+        reason: "timer_create failed: \(String(cString: strerror(errno)))")
+    }
+    let whole = Int(seconds.rounded(.down))
+    var schedule = itimerspec(
+      it_interval: timespec(tv_sec: 0, tv_nsec: 100_000_000),
+      it_value: timespec(
+        tv_sec: whole, tv_nsec: max(1, Int((seconds - Double(whole)) * 1e9))))
+    guard timer_settime(created, 0, &schedule, nil) == 0 else {
+      let message = String(cString: strerror(errno))
+      timer_delete(created)
+      throw MirrorError(
+        operation: "arming the fetch deadline", reason: "timer_settime failed: \(message)")
+    }
+    // Threads of a pool (libdispatch's, Swift concurrency's) run with most signals blocked.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGURG)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_UNBLOCK, &unblock, &previous)
+    self.end = end
+    timer = created
+    savedMask = previous
+  }
+
+  deinit {
+    if let timer { timer_delete(timer) }
+    var mask = savedMask
+    pthread_sigmask(SIG_SETMASK, &mask, nil)
+  }
+
+  /// Whether the deadline has passed.
+  var hasPassed: Bool { Self.monotonicNow() >= end }
+
+  /// Installs the handler that only interrupts, once per process.
+  private static let handlerInstalled: Void = {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0  // no SA_RESTART: the blocked call must fail with EINTR
+    sigaction(SIGURG, &action, nil)
+  }()
+
+  /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds.
+  static func monotonicNow() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+  }
+}
