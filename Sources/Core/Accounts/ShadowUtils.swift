@@ -102,6 +102,17 @@ public struct ShadowUtils: Sendable {
     return command("groupadd", arguments, name)
   }
 
+  /// Moves a group to another GID: `groupmod -g GID -- NAME`.
+  public func changeGroupID(_ name: String, to gid: UInt32) -> ShadowCommand {
+    command("groupmod", ["-g", String(gid)], name)
+  }
+
+  /// Moves a user to another UID (usermod also gives the files of its home the new owner):
+  /// `usermod -u UID -- NAME`.
+  public func changeUserID(_ name: String, to uid: UInt32) -> ShadowCommand {
+    command("usermod", ["-u", String(uid)], name)
+  }
+
   /// `groupdel -- NAME`.
   public func deleteGroup(_ name: String) -> ShadowCommand {
     command("groupdel", [], name)

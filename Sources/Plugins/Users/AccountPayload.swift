@@ -25,4 +25,17 @@ struct AccountPayload: Codable, Sendable {
   var record: Ledger.Entry?
   /// IDs to remember for good (`uid:N` or `gid:N` to the account name).
   var remember: [String: String] = [:]
+
+  /// Records `id` instead of the planned `old` (`kind`: `uid` or `gid`), for an account that
+  /// got another ID than the plan's.
+  mutating func moveID(from old: UInt32, to id: UInt32, kind: String) {
+    if var entry = record {
+      entry.facts[kind] = String(id)
+      if entry.applied == "\(kind)=\(old)" { entry.applied = "\(kind)=\(id)" }
+      record = entry
+    }
+    if let name = remember.removeValue(forKey: "\(kind):\(old)") {
+      remember["\(kind):\(id)"] = name
+    }
+  }
 }

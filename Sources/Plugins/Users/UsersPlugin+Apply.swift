@@ -5,13 +5,17 @@ extension UsersPlugin {
   static let stopTimeout = 90.0
 
   public func apply(_ change: Change, host: Host, ledger: inout Ledger) throws -> String? {
-    let payload = try change.payload(as: AccountPayload.self)
+    var payload = try change.payload(as: AccountPayload.self)
     let tools = ShadowUtils(root: host.fs.root)
     let runner = ShadowUtilsRunner()
     var note: String?
     switch payload.step {
-    case .addGroup(let name, let gid, let system):
-      try runner.run(tools.addGroup(name, gid: gid, system: system))
+    case .addGroup(let name, let planned, let system):
+      let gid = try addGroup(name, gid: planned, system: system, host: host, ledger: ledger)
+      if gid != planned {
+        payload.moveID(from: planned, to: gid, kind: "gid")
+        note = "GID \(planned) was taken meanwhile; the group has GID \(gid)"
+      }
     case .adoptGroup:
       break
     case .deleteGroup(let name):
@@ -21,7 +25,11 @@ extension UsersPlugin {
         note = "group \(name) was already gone (userdel removes a user's own group)"
       }
     case .addUser(let user):
-      try runner.run(tools.addUser(user))
+      let uid = try addUser(user, host: host, ledger: ledger)
+      if let planned = user.uid, let uid, uid != planned {
+        payload.moveID(from: planned, to: uid, kind: "uid")
+        note = "UID \(planned) was taken meanwhile; the user has UID \(uid)"
+      }
     case .modifyUser(let name, let changes, let unlock):
       if let command = tools.modifyUser(name, changes) { try runner.run(command) }
       if unlock { try runner.run(tools.unlock(name)) }
