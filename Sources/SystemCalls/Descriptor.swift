@@ -57,6 +57,11 @@ public struct Descriptor: ~Copyable {
       }
       if chunk.isEmpty { return result }
       if result.count + chunk.count > limit { throw SystemCallError("read", code: EFBIG) }
+      // A file larger than one chunk is given its whole size at once: grown by doubling, a
+      // ledger of 8 MB was copied at every step and its read peaked at 12 MB.
+      if result.isEmpty && chunk.count == 65536, let size = try? status().size, size > chunk.count {
+        result.reserveCapacity(min(size, limit))
+      }
       result.append(contentsOf: chunk)
     }
   }

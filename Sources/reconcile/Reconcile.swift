@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import SystemCalls
 
 /// The `reconcile` command line.
 struct Reconcile: ParsableCommand {
@@ -63,6 +64,7 @@ struct Reconcile: ParsableCommand {
 @main
 enum Main {
   static func main() {
+    MemoryAllocator.fixMappingThreshold()
     Reconcile.main(Reconcile.rewritingDryRun(Array(CommandLine.arguments.dropFirst())))
   }
 }

@@ -74,11 +74,13 @@ struct Session {
   var hostName: String { host.facts.name }
 
   /// Loads and validates the host's declarations, printing every problem; exits 1 on errors.
+  /// The parsed repository is dropped once decoded (no command reads it afterwards).
   func load() throws -> Engine.LoadedHost {
     var diagnostics = Diagnostics()
     let loaded = engine.load(tree: tree, host: hostName, diagnostics: &diagnostics)
     print(diagnostics: diagnostics)
-    guard let loaded else { throw ExitCode(ExitCodes.failure) }
+    guard var loaded else { throw ExitCode(ExitCodes.failure) }
+    loaded.dropDeclarations()
     return loaded
   }
 

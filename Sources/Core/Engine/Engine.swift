@@ -30,6 +30,14 @@ public struct Engine: Sendable {
     public var warnings: [Diagnostic]
     /// What to do about drift.
     public var driftPolicy: DriftPolicy
+
+    /// Lets the parsed repository go (every layer's YAML, the parsed unit files) once the
+    /// plugins have decoded it, keeping of `declarations` only the host name and the tree:
+    /// observing and planning read the desired states alone. At thousands of accounts the
+    /// parsed repository is over 10 MB the rest of the run does not need.
+    public mutating func dropDeclarations() {
+      declarations = HostDeclarations(host: declarations.host, layers: [], units: [], tree: declarations.tree)
+    }
   }
 
   /// Loads and validates `host` from `tree`. Returns nil when there are errors; every

@@ -45,7 +45,7 @@ extension PodmanPlugin {
     let created = container.namedVolumes.filter {
       recorded.contains($0) || !existing.contains($0) || legacy
     }
-    var facts = [Fact.user: container.user, Fact.image: container.image]
+    var facts: Ledger.Facts = [Fact.user: container.user, Fact.image: container.image]
     if !created.isEmpty { facts[Fact.volumes] = created.joined(separator: " ") }
     if container.removal.volumes { facts[Fact.removeVolumes] = "yes" }
     if container.removal.image { facts[Fact.removeImage] = "yes" }

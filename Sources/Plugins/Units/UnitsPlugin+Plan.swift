@@ -317,7 +317,7 @@ extension UnitsPlugin {
     _ path: HostPath, _ fingerprint: String, created: Bool, user: String? = nil,
     reloadOnly: Bool = false
   ) -> Ledger.Entry {
-    var facts = ["path": path.description]
+    var facts: Ledger.Facts = ["path": path.description]
     if let user { facts["user"] = user }
     if reloadOnly { facts["reload-only"] = "yes" }
     return Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: created, facts: facts)
