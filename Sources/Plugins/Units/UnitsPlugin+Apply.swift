@@ -60,6 +60,7 @@ extension UnitsPlugin {
       guard result.succeeded, operation == .stop || state?.activeState != "failed" else {
         throw UnitActivationError(unit: unit, operation: operation.rawValue, result: result.result, status: status)
       }
+      ledger[change.address] = operation == .stop ? nil : startedEntry
       return "\(unit) is \(status)"
 
     case .userReload(let user):
@@ -89,6 +90,7 @@ extension UnitsPlugin {
           unit: unit, operation: operation.rawValue, result: result.result, status: status,
           user: user)
       }
+      ledger[change.address] = operation == .stop ? nil : startedEntry
       return "\(unit) of \(user) is \(status)"
     }
   }

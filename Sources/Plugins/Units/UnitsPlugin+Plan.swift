@@ -15,10 +15,27 @@ extension UnitsPlugin {
     var sharedUserFileChanges: [Address] = []
     let desiredAddresses = Set(desired.files.map(\.address) + desired.activations.map(\.address))
 
+    // A file changed on the host: its manager re-reads it, and its unit restarts (or starts).
+    func fileChanged(_ file: DesiredUnits.File) {
+      if file.scope == .system {
+        if file.restartsUnit { changedUnits.insert(file.unit) }
+        systemFileChanges.append(file.address)
+      }
+      if file.scope == .user {
+        if let user = file.user {
+          if file.restartsUnit { changedUserUnits[user, default: []].insert(file.unit) }
+          userFileChanges[user, default: []].append(file.address)
+        } else {
+          sharedUserFileChanges.append(file.address)
+        }
+      }
+    }
+
     // Unit files and drop-ins.
     for file in desired.files {
       let fingerprint = Fingerprint.of(file.contents)
       let seen = observed.files[file.path]
+      let entry = ledger[file.address]
       guard
         let cause = result.cause(
           of: file.address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
@@ -26,7 +43,14 @@ extension UnitsPlugin {
             fileEntry(
               file.path, fingerprint, created: $0, user: file.user, reloadOnly: !file.restartsUnit)
           })
-      else { continue }
+      else {
+        // Written by a run killed before it recorded the file: that run's reload and restart
+        // (or first start) may not have happened, so they are planned as for a change.
+        if let entry, entry.interrupted == true || entry.applied != fingerprint {
+          fileChanged(file)
+        }
+        continue
+      }
       if seen?.fingerprint == "other" || seen?.fingerprint.hasPrefix("symlink:") == true {
         result.diagnostics.error(
           "\(file.path) exists and is not a regular file; reconcile will not replace it", code: "host-conflict",
@@ -46,18 +70,7 @@ extension UnitsPlugin {
             path: file.path, contents: text, user: file.user,
             reloadOnly: file.restartsUnit ? nil : true)))
       // A drop-in systemd takes at daemon-reload alone (restartsUnit false) reloads only.
-      if file.scope == .system {
-        if file.restartsUnit { changedUnits.insert(file.unit) }
-        systemFileChanges.append(file.address)
-      }
-      if file.scope == .user {
-        if let user = file.user {
-          if file.restartsUnit { changedUserUnits[user, default: []].insert(file.unit) }
-          userFileChanges[user, default: []].append(file.address)
-        } else {
-          sharedUserFileChanges.append(file.address)
-        }
-      }
+      fileChanged(file)
     }
 
     // Files reconcile installed that left the repository.
@@ -212,11 +225,20 @@ extension UnitsPlugin {
 
     if observed.live {
       planActivations(
-        desired, observed: observed, changedUnits: changedUnits, removedUnits: removedUnits,
-        afterFiles: afterFiles, into: &result)
+        desired, observed: observed, ledger: ledger, changedUnits: changedUnits,
+        removedUnits: removedUnits, afterFiles: afterFiles, into: &result)
       planUserActivations(
-        desired, observed: observed, changed: changedUserUnits, removed: removedUserUnits,
-        reloads: userReloads, into: &result)
+        desired, observed: observed, ledger: ledger, changed: changedUserUnits,
+        removed: removedUserUnits, reloads: userReloads, into: &result)
+    }
+    // Units no longer to be started: forget that reconcile started them.
+    let started = Set(
+      desired.activations.filter(\.start).map {
+        Address("activation", ($0.scope == .user ? "user/" : "") + $0.unit.rawValue)
+      })
+    for address in ledger.addresses(of: name)
+    where address.kind == "activation" && !started.contains(address) {
+      result.ledgerUpdates[address] = .some(nil)
     }
     return result
   }
@@ -225,13 +247,15 @@ extension UnitsPlugin {
   /// is removed (live hosts only). A user whose manager did not answer (new, or not lingering
   /// yet) has its units started once the manager is up.
   private func planUserActivations(
-    _ desired: DesiredUnits, observed: ObservedUnits, changed: [String: Set<UnitName>],
+    _ desired: DesiredUnits, observed: ObservedUnits, ledger: Ledger, changed: [String: Set<UnitName>],
     removed: [String: Set<UnitName>], reloads: [String: Address], into result: inout PluginPlan
   ) {
     for activation in desired.activations where activation.scope == .user && activation.start {
       guard let user = activation.user else { continue }
       let state = observed.userRuntime[user]?[activation.unit]
       let active = ["active", "activating", "reloading"].contains(state?.activeState ?? "")
+      let address = Address("activation", "user/" + activation.unit.rawValue)
+      let startedBefore = recordStarted(address, active: active, ledger: ledger, into: &result)
       let unitChanged = changed[user]?.contains(activation.unit) == true
       let operation: UnitPayload.Operation
       let summary: String
@@ -246,8 +270,9 @@ extension UnitsPlugin {
       }
       result.changes.append(
         Change(
-          address: Address("activation", "user/" + activation.unit.rawValue), action: .update,
-          cause: operation == .restart ? .consequence : (unitChanged ? .new : .drift), plugin: name,
+          address: address, action: .update,
+          cause: operation == .restart ? .consequence : (unitChanged || !startedBefore ? .new : .drift),
+          plugin: name,
           summary: summary,
           dependsOn: [activation.address, Address("user", user), Address("linger", user)]
             + (reloads[user].map { [$0] } ?? []) + activation.startAfter,
@@ -270,13 +295,15 @@ extension UnitsPlugin {
 
   /// Start what should run, restart what changed, stop what is removed (live hosts only).
   private func planActivations(
-    _ desired: DesiredUnits, observed: ObservedUnits, changedUnits: Set<UnitName>, removedUnits: Set<UnitName>,
-    afterFiles: [Address], into result: inout PluginPlan
+    _ desired: DesiredUnits, observed: ObservedUnits, ledger: Ledger, changedUnits: Set<UnitName>,
+    removedUnits: Set<UnitName>, afterFiles: [Address], into result: inout PluginPlan
   ) {
     for activation in desired.activations where activation.scope == .system && activation.start {
       let state = observed.runtime[activation.unit]
       let active =
         state?.activeState == "active" || state?.activeState == "activating" || state?.activeState == "reloading"
+      let address = Address("activation", activation.unit.rawValue)
+      let startedBefore = recordStarted(address, active: active, ledger: ledger, into: &result)
       let changed =
         changedUnits.contains(activation.unit) || activation.unit.template.map(changedUnits.contains) == true
       let operation: UnitPayload.Operation
@@ -297,8 +324,9 @@ extension UnitsPlugin {
       }
       result.changes.append(
         Change(
-          address: Address("activation", activation.unit.rawValue), action: .update,
-          cause: operation == .restart ? .consequence : (changed ? .new : .drift), plugin: name, summary: summary,
+          address: address, action: .update,
+          cause: operation == .restart ? .consequence : (changed || !startedBefore ? .new : .drift), plugin: name,
+          summary: summary,
           dependsOn: [activation.address] + afterFiles,
           payload: UnitPayload.activation(unit: activation.unit, operation: operation)))
     }
@@ -321,6 +349,24 @@ extension UnitsPlugin {
     if let user { facts["user"] = user }
     if reloadOnly { facts["reload-only"] = "yes" }
     return Ledger.Entry(plugin: name, applied: fingerprint, declared: fingerprint, created: created, facts: facts)
+  }
+
+  /// The entry of a unit reconcile started (or found running) and keeps running: a unit
+  /// without one that is not running was never started, which is not drift (e.g. a run was
+  /// killed before it started it).
+  var startedEntry: Ledger.Entry {
+    Ledger.Entry(plugin: name, applied: "started", declared: "started", created: true)
+  }
+
+  /// Records the units found running, forgets those no longer started, and says whether a
+  /// start of the unit at `address` that is not running restores what reconcile did (drift)
+  /// or does it for the first time.
+  func recordStarted(
+    _ address: Address, active: Bool, ledger: Ledger, into result: inout PluginPlan
+  ) -> Bool {
+    let known = ledger[address] != nil
+    if active && !known { result.ledgerUpdates[address] = startedEntry }
+    return known
   }
 
   func enablementEntry(_ links: [InstallSection.Link], created: Bool) -> Ledger.Entry {
