@@ -41,7 +41,8 @@ struct ApplyCommand: ParsableCommand {
       try session.host.fs.removeTemporaries(in: session.stateDirectory)
       // A killed run's journal is replayed into the ledger; one killed after its final
       // ledger write left a stale journal, which goes.
-      (previous, journal) = try Ledger.open(from: session.host.fs, stateDirectory: session.stateDirectory)
+      (previous, journal) = try Ledger.open(
+        from: session.host.fs, stateDirectory: session.stateDirectory)
       try journal.removeStale()
       plan = try session.plan(loaded!, ledger: previous)
     } catch {
@@ -65,7 +66,8 @@ struct ApplyCommand: ParsableCommand {
       // The ledger first (a new generation, which makes the journal stale), then the journal.
       // A replayed journal's entries are not in the file yet: write even when unchanged.
       try ledger.store(
-        in: session.host.fs, stateDirectory: session.stateDirectory, previous: journal.replayed ? nil : previous)
+        in: session.host.fs, stateDirectory: session.stateDirectory,
+        previous: journal.replayed ? nil : previous)
       try journal.remove()
       try session.source.recordApplied()
     } catch {

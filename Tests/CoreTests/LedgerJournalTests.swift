@@ -97,9 +97,13 @@ import Testing
 
   @Test func aDamagedLineInTheMiddleIsRefusedWithThePath() throws {
     let scratch = try ScratchDirectory()
-    try scratch.write(
-      Self.journal, "{\"journal\":1,\"ledger\":\"\"}\n{\"address\":1}\n{\"address\":\"a\",\"plugin\":\"b\"}\n",
-      mode: 0o600)
+    let text = #"""
+      {"journal":1,"ledger":""}
+      {"address":1}
+      {"address":"a","plugin":"b"}
+
+      """#
+    try scratch.write(Self.journal, text, mode: 0o600)
     let error = try #require(throws: FileSystemError.self) {
       try Ledger.load(from: RootedFileSystem(root: scratch.path), stateDirectory: Self.state)
     }
