@@ -82,6 +82,11 @@ public struct Descriptor: ~Copyable {
     try check("fsync") { Glibc.fsync(raw) }
   }
 
+  /// Cuts the file to `size` bytes. `ftruncate(2)`
+  public func truncate(to size: Int) throws {
+    try check("ftruncate") { Glibc.ftruncate(raw, off_t(size)) }
+  }
+
   /// Sets owner and group. `fchown(2)`
   public func changeOwner(uid: UInt32, gid: UInt32) throws {
     try check("fchown") { Glibc.fchown(raw, uid, gid) }

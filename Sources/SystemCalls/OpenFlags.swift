@@ -14,6 +14,7 @@ public enum OpenFlags {
   public static let directory = O_DIRECTORY
   public static let noFollow = O_NOFOLLOW
   public static let nonBlocking = O_NONBLOCK
+  public static let append = O_APPEND
 }
 
 extension SystemCallError {

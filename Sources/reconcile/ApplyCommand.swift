@@ -33,12 +33,17 @@ struct ApplyCommand: ParsableCommand {
     }
     defer { withExtendedLifetime(lock) {} }
     let previous: Ledger
+    let journal: LedgerJournal
     let plan: Plan
     do {
       // A run killed while writing its records left their temporaries here (those of the
       // git records too, once their writer is gone).
       try session.host.fs.removeTemporaries(in: session.stateDirectory)
-      previous = try session.ledger()
+      // A killed run's journal is replayed into the ledger; one killed after its final
+      // ledger write left a stale journal, which goes.
+      (previous, journal) = try Ledger.open(
+        from: session.host.fs, stateDirectory: session.stateDirectory)
+      try journal.removeStale()
       plan = try session.plan(loaded!, ledger: previous)
     } catch {
       Terminal.error("error: \(error)\n")
@@ -53,12 +58,17 @@ struct ApplyCommand: ParsableCommand {
     }
     var ledger = previous
     let started = Date().timeIntervalSince1970
-    let report = session.engine.apply(plan, host: session.host, ledger: &ledger) { ledger in
-      try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: nil)
+    let report = session.engine.apply(plan, host: session.host, ledger: &ledger) { address, entry in
+      try journal.record(address, plugin: entry.plugin)
     }
     var errors: [String] = []
     do {
-      try ledger.store(in: session.host.fs, stateDirectory: session.stateDirectory, previous: previous)
+      // The ledger first (a new generation, which makes the journal stale), then the journal.
+      // A replayed journal's entries are not in the file yet: write even when unchanged.
+      try ledger.store(
+        in: session.host.fs, stateDirectory: session.stateDirectory,
+        previous: journal.replayed ? nil : previous)
+      try journal.remove()
       try session.source.recordApplied()
     } catch {
       errors.append("could not record what was applied: \(error)")

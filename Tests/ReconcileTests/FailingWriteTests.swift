@@ -46,6 +46,9 @@ import Testing
       #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
       let output = result.stdout + result.stderr
       #expect(output.contains("No space left on device"), "\(output)")
+      // The first creation's journal line fails: that change is not applied, and says why.
+      let journal = "\(root)/var/lib/reconcile/ledger.journal"
+      #expect(output.contains("could not record it in the ledger first: \(journal)"), "\(output)")
       #expect(output.contains("\(root)/var/lib/reconcile/ledger.json"), "\(output)")
       #expect(try changes(root, since: before) == [])
     }
@@ -80,6 +83,8 @@ import Testing
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     let output = result.stdout + result.stderr
     #expect(output.contains("Input/output error"), "\(output)")
+    let journal = "\(root)/var/lib/reconcile/ledger.journal"
+    #expect(output.contains("could not record it in the ledger first: \(journal)"), "\(output)")
     #expect(output.contains("\(root)/var/lib/reconcile/ledger.json"), "\(output)")
     #expect(try changes(root, since: before) == [])
     #expect(try CrashSafetyTests.temporaries(root) == [])

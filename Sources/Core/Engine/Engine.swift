@@ -126,12 +126,14 @@ public struct Engine: Sendable {
   /// Applies `plan` in order. A change whose prerequisites failed or were skipped is skipped.
   /// The ledger is updated in place as changes succeed.
   ///
-  /// Before each creation of a resource the ledger does not know yet, the ledger with an
-  /// `interrupted` entry for it goes to `checkpoint` (which stores it durably): a run killed
-  /// after the creation then leaves a ledger that still says reconcile made the resource. A
-  /// change whose checkpoint fails is not applied.
+  /// Before each creation of a resource the ledger does not know yet, the ledger gets an
+  /// `interrupted` entry for it, and its address and that entry go to `checkpoint`, which
+  /// records them durably (`LedgerJournal.record`): a run killed after the creation then
+  /// leaves a record that reconcile made the resource. A change whose checkpoint fails is
+  /// not applied.
   public func apply(
-    _ plan: Plan, host: Host, ledger: inout Ledger, checkpoint: (Ledger) throws -> Void = { _ in }
+    _ plan: Plan, host: Host, ledger: inout Ledger,
+    checkpoint: (Address, Ledger.Entry) throws -> Void = { _, _ in }
   ) -> ApplyReport {
     let started = ContinuousClock.now
     var outcomes: [ChangeOutcome] = []
@@ -164,9 +166,10 @@ public struct Engine: Sendable {
       }
       let announced = change.action == .create && ledger[change.address] == nil
       if announced {
-        ledger[change.address] = .interrupted(plugin: change.plugin)
+        let entry = Ledger.Entry.interrupted(plugin: change.plugin)
+        ledger[change.address] = entry
         do {
-          try checkpoint(ledger)
+          try checkpoint(change.address, entry)
         } catch {
           ledger[change.address] = nil
           outcomes.append(

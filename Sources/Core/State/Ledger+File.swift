@@ -3,7 +3,7 @@
 ///
 /// Version 2, written now, is compact JSON with one entry per line, sorted by address:
 ///
-///     {"version":2,
+///     {"version":2,"generation":"9f2c…",
 ///     "memory":{"users":{"uid:9999":"u00001"}},
 ///     "entries":[
 ///     {"address":"unit:a.service","plugin":"units","applied":"sha256:…","created":true,…},
@@ -13,12 +13,22 @@
 /// An entry leaves out what it can: `declared` when it equals `applied` (most do), `facts`
 /// when empty, `interrupted` unless true. Version 1 (pretty-printed, entries an object keyed
 /// by address, every field present) is still read; the next write replaces it.
+///
+/// `generation` is a random name each write gives the file: the checkpoint journal names the
+/// generation it was written against, so that a journal left over from before the ledger's
+/// last write is recognised and ignored (see `LedgerJournal`).
 extension Ledger {
   /// The version `store` writes.
   public static let currentVersion = 2
 
   /// Reads a ledger file of either version.
   init(file bytes: [UInt8]) throws {
+    var generation = ""
+    try self.init(file: bytes, generation: &generation)
+  }
+
+  /// Reads a ledger file of either version, and its generation ("" when it has none).
+  init(file bytes: [UInt8], generation: inout String) throws {
     self.init()
     var scanner = JSONScanner(bytes)
     var version: Int?
@@ -26,6 +36,7 @@ extension Ledger {
     try scanner.readObject { scanner, key in
       switch key {
       case "version": version = try scanner.readInt()
+      case "generation": generation = try scanner.readString()
       case "memory":
         try scanner.readObject { scanner, plugin in memory[plugin] = try scanner.readStringMap() }
       case "entries":
@@ -115,11 +126,13 @@ extension Ledger {
     return (address, entry)
   }
 
-  /// The file's bytes in the current version.
-  func fileBytes() -> [UInt8] {
+  /// The file's bytes in the current version, naming `generation`.
+  func fileBytes(generation: String = Ledger.newGeneration()) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(entries.count * 256 + 4096)
-    out.append(contentsOf: #"{"version":\#(Self.currentVersion),"#.utf8)
+    out.append(contentsOf: #"{"version":\#(Self.currentVersion),"generation":"#.utf8)
+    Self.append(generation, to: &out)
+    out.append(UInt8(ascii: ","))
     out.append(contentsOf: "\n\"memory\":{".utf8)
     for (i, plugin) in memory.keys.sorted().enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -174,9 +187,18 @@ extension Ledger {
     byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
   }
 
+  /// A new random generation name: 128 bits in hex.
+  static func newGeneration() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<2).map { _ in
+      let text = String(generator.next() as UInt64, radix: 16)
+      return String(repeating: "0", count: 16 - text.count) + text
+    }.joined()
+  }
+
   /// `text` as a JSON string: `"` and `\` escaped, control characters as `\u00XX`, the rest
   /// (slashes and non-ASCII included) as is.
-  private static func append(_ text: String, to out: inout [UInt8]) {
+  static func append(_ text: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     // Nearly every string needs no escape.
     if !text.utf8.contains(where: needsEscape) {

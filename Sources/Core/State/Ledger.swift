@@ -66,18 +66,10 @@ public struct Ledger: Sendable, Codable, Equatable {
 
   static let path = "ledger.json"
 
-  /// Reads the ledger from `stateDirectory`; empty when there is none yet.
+  /// Reads the ledger from `stateDirectory` (with a killed run's journal replayed, see
+  /// `open`); empty when there is none yet.
   public static func load(from fs: RootedFileSystem, stateDirectory: HostPath) throws -> Ledger {
-    guard let bytes = try fs.read(stateDirectory.child(path)) else { return Ledger() }
-    do {
-      return try Ledger(file: bytes)
-    } catch {
-      throw FileSystemError(
-        path: fs.realPath(stateDirectory.child(path)),
-        reason:
-          "is not a valid ledger (\(error)); move it aside to let reconcile start afresh, knowing it then forgets what it created"
-      )
-    }
+    try open(from: fs, stateDirectory: stateDirectory).ledger
   }
 
   /// Writes the ledger atomically (root-only) in the current version, unless it is unchanged
