@@ -317,8 +317,10 @@ extension UsersPlugin {
             summary: "delete user \(address.name) (UID \(existing.uid) stays reserved)"
               + (withHome ? " and its home \(existing.home)" : "; its home \(existing.home) stays"),
             diff: ["-uid: \(existing.uid)"], dependsOn: [primary],
+            // Remembered here too: a user a killed run created has its ID in no memory yet.
             payload: AccountPayload(
-              step: .deleteUser(name: address.name, removeHome: withHome), record: nil)))
+              step: .deleteUser(name: address.name, removeHome: withHome), record: nil,
+              remember: ["uid:\(existing.uid)": address.name])))
       }
     }
   }
@@ -347,7 +349,9 @@ extension UsersPlugin {
           address: address, action: .delete, cause: .prune, plugin: name,
           summary: "delete group \(address.name) (GID \(existing.gid) stays reserved)",
           diff: ["-gid: \(existing.gid)"] + existing.members.map { "-member: \($0)" },
-          payload: AccountPayload(step: .deleteGroup(name: address.name), record: nil)))
+          payload: AccountPayload(
+            step: .deleteGroup(name: address.name), record: nil,
+            remember: ["gid:\(existing.gid)": address.name])))
     }
   }
 
