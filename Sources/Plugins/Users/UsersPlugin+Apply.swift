@@ -11,7 +11,13 @@ extension UsersPlugin {
     var note: String?
     switch payload.step {
     case .addGroup(let name, let planned, let system):
-      let gid = try addGroup(name, gid: planned, system: system, host: host, ledger: ledger)
+      let gid: UInt32
+      do {
+        gid = try addGroup(name, gid: planned, system: system, host: host, ledger: ledger)
+      } catch let error as IDClashError {
+        if error.made, let id = error.id { record(&payload, moved: planned, to: id, "gid", ledger: &ledger, change) }
+        throw error
+      }
       if gid != planned {
         payload.moveID(from: planned, to: gid, kind: "gid")
         note = "GID \(planned) was taken meanwhile; the group has GID \(gid)"
@@ -25,7 +31,15 @@ extension UsersPlugin {
         note = "group \(name) was already gone (userdel removes a user's own group)"
       }
     case .addUser(let user):
-      let uid = try addUser(user, host: host, ledger: ledger)
+      let uid: UInt32?
+      do {
+        uid = try addUser(user, host: host, ledger: ledger)
+      } catch let error as IDClashError {
+        if error.made, let id = error.id, let planned = user.uid {
+          record(&payload, moved: planned, to: id, "uid", ledger: &ledger, change)
+        }
+        throw error
+      }
       if let planned = user.uid, let uid, uid != planned {
         payload.moveID(from: planned, to: uid, kind: "uid")
         note = "UID \(planned) was taken meanwhile; the user has UID \(uid)"
@@ -47,5 +61,16 @@ extension UsersPlugin {
       ledger.memory[name, default: [:]].merge(payload.remember) { $1 }
     }
     return note
+  }
+
+  /// Records an account that was made although its change fails (it shares an ID with one
+  /// made meanwhile): it is reconcile's, and the next run must know it.
+  private func record(
+    _ payload: inout AccountPayload, moved planned: UInt32, to id: UInt32, _ kind: String,
+    ledger: inout Ledger, _ change: Change
+  ) {
+    payload.moveID(from: planned, to: id, kind: kind)
+    ledger[change.address] = payload.record
+    ledger.memory[name, default: [:]].merge(payload.remember) { $1 }
   }
 }

@@ -6,7 +6,9 @@ import Core
 /// `useradd -U` run by hand meanwhile can take it first. shadow-utils then refuses reconcile's
 /// command (exit status 4), or, because `groupadd` checks a GID before it takes the account
 /// lock, adds the group with a GID another group got in between. Both are caught here: the
-/// account is made, or moved, with a fresh ID picked under the same rules as at plan time.
+/// account is made, or moved, with a fresh ID picked under the same rules as at plan time,
+/// but from the other end of its range: `useradd` by hand takes the highest free system ID,
+/// so a retry that did the same would race it again.
 extension UsersPlugin {
   /// How many IDs an account tries before the change fails.
   static let idAttempts = 4
@@ -36,7 +38,7 @@ extension UsersPlugin {
       guard attempt < Self.idAttempts else { break }
       gid = try freshID(for: name, system: system, kind: .group, host: host, ledger: ledger)
     }
-    throw IDClashError(account: name, kind: .group, id: gid)
+    throw IDClashError(account: name, kind: .group, id: gid, made: added)
   }
 
   /// Adds the user, with a fresh UID when another account has the planned one; the UID the
@@ -64,7 +66,7 @@ extension UsersPlugin {
       user.uid = try freshID(
         for: user.name, system: user.system, kind: .user, host: host, ledger: ledger)
     }
-    throw IDClashError(account: user.name, kind: .user, id: user.uid ?? 0)
+    throw IDClashError(account: user.name, kind: .user, id: user.uid ?? 0, made: added)
   }
 
   /// Runs `command`; false when it failed only because an ID is in use and `idMayBeTaken`.
@@ -80,8 +82,9 @@ extension UsersPlugin {
     }
   }
 
-  /// A free ID for `name` now, by the plan's rules: not in use, not given to another account
-  /// before, not reserved, in the system or regular range of login.defs.
+  /// A free ID for `name` now, by the plan's rules (not in use, not given to another account
+  /// before, not reserved, in the system or regular range of login.defs), searched from the
+  /// end of the range the plan does not start from.
   private func freshID(
     for name: String, system: Bool, kind: AccountRules.Kind, host: Host, ledger: Ledger
   ) throws -> UInt32 {
@@ -99,8 +102,8 @@ extension UsersPlugin {
       allocator = IDAllocator(
         used: Set(database.group.entries.map(\.gid)), memory: memory, prefix: "gid")
     }
-    guard let id = allocator.allocate(for: name, in: range, system: system, kind: kind) else {
-      throw IDClashError(account: name, kind: kind, id: nil)
+    guard let id = allocator.allocate(for: name, in: range, system: !system, kind: kind) else {
+      throw IDClashError(account: name, kind: kind, id: nil, made: false)
     }
     return id
   }
@@ -112,6 +115,8 @@ struct IDClashError: Error, CustomStringConvertible {
   var account: String
   var kind: AccountRules.Kind
   var id: UInt32?
+  /// Whether the account was made (with the shared `id`): it is reconcile's all the same.
+  var made: Bool
 
   var description: String {
     let what = kind == .user ? "user \(account)" : "group \(account)"
