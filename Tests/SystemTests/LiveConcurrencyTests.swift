@@ -34,12 +34,24 @@ struct LiveConcurrencyTests {
         if [ -e /var/lib/reconcile/lock ]; then
           ino=$(stat -c %i /var/lib/reconcile/lock)
           if grep -q "OFDLCK.*:$ino " /proc/locks; then
-            kill -STOP $(pid_of reconcile) && held=yes && break
+            first_pid=$(pid_of reconcile)
+            kill -STOP $first_pid && held=yes && break
           fi
         fi
         sleep 0.01
       done
       [ $held = yes ] || { echo "the first run never held the lock"; exit 3; }
+      # A shadow-utils command the stopped run had started runs on to its end (a process of
+      # its own): wait until no child of the run is left but zombies, then fingerprint.
+      child_running() {
+        for stat in /proc/[0-9]*/stat; do
+          line=$(cat "$stat" 2>/dev/null) || continue
+          set -- ${line##*) }
+          [ "$2" = "$first_pid" ] && [ "$1" != Z ] && return 0
+        done
+        return 1
+      }
+      for i in $(seq 1000); do child_running || break; sleep 0.01; done
       fingerprint "$@" >/tmp/before
       start=$(date +%s%N)
       \(apply) >/tmp/second.out 2>/tmp/second.err

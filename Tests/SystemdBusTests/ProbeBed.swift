@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 import TestSupport
 import Testing
 
@@ -91,26 +92,15 @@ final class ProbeBed {
   static func shell(_ arguments: [String], check: Bool = true) throws -> (
     status: Int32, output: String
   ) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let path = "/var/tmp/systemdbus-out-\(UInt32.random(in: 0...UInt32.max))"
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    process.standardOutput = output
-    process.standardError = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try output.close()
-    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    if check && process.terminationStatus != 0 {
+    // SystemCalls' spawner: Foundation's `Process` sometimes misses a child's exit.
+    let result = try Subprocess.run(
+      ["/usr/bin/env"] + arguments, environment: ProcessInfo.processInfo.environment)
+    let text = result.stdoutText + result.stderrText
+    if check && result.status != 0 {
       throw BedError(
-        description: "\(arguments.joined(separator: " ")) exited "
-          + "\(process.terminationStatus): \(text)")
+        description: "\(arguments.joined(separator: " ")) exited \(result.status): \(text)")
     }
-    return (process.terminationStatus, text)
+    return (result.status, text)
   }
 }
 

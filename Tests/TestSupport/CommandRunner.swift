@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// The result of running a program in a test.
 public struct CommandResult: Sendable {
@@ -15,39 +16,15 @@ public enum TestCommand {
     _ arguments: [String], environment: [String: String]? = nil, input: String? = nil,
     workingDirectory: String? = nil
   ) throws -> CommandResult {
-    let process = Process()
-    let program = arguments[0]
-    if program.hasPrefix("/") || program.hasPrefix(".") {
-      process.executableURL = URL(fileURLWithPath: program)
-      process.arguments = Array(arguments.dropFirst())
-    } else {
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments = arguments
-    }
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     for (key, value) in environment ?? [:] { env[key] = value }
-    process.environment = env
-    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
-    let out = try ScratchDirectory("cmd")
-    FileManager.default.createFile(atPath: out.join("stdout"), contents: nil)
-    FileManager.default.createFile(atPath: out.join("stderr"), contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out.join("stdout")))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out.join("stderr")))
-    if let input {
-      let pipe = Pipe()
-      process.standardInput = pipe
-      try process.run()
-      pipe.fileHandleForWriting.write(Data(input.utf8))
-      try pipe.fileHandleForWriting.close()
-    } else {
-      process.standardInput = FileHandle.nullDevice
-      try process.run()
-    }
-    process.waitUntilExit()
-    return CommandResult(
-      status: process.terminationStatus, stdout: (try? out.read("stdout")) ?? "",
-      stderr: (try? out.read("stderr")) ?? "")
+    // SystemCalls' spawner rather than Foundation's `Process`, which sometimes misses a
+    // child's exit when many run at once and then waits forever.
+    var argv = arguments
+    if let workingDirectory { argv = ["/usr/bin/env", "--chdir=\(workingDirectory)", "--"] + argv }
+    let result = try Subprocess.run(argv, environment: env, input: input.map { Array($0.utf8) })
+    return CommandResult(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
   }
 
   /// The `reconcile` binary built beside the tests.

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 extension TestBed {
   /// `scripts/testbed` of this package, or `TESTBED_SCRIPT` when set.
@@ -16,81 +17,30 @@ extension TestBed {
     ProcessInfo.processInfo.environment["TESTBED_RUN_DIR"] ?? "/var/tmp/reconcile-testbed"
   }
 
-  /// Runs the script without blocking a thread while it runs.
+  /// Runs the script on a thread of its own, so no thread of the test pool is blocked.
   ///
-  /// Output goes to temporary files rather than pipes: a pipe would stay open as long as
-  /// any process that inherited it, and Foundation's `Process` can then wait forever.
+  /// Foundation's `Process` is not used: with many children at once it sometimes misses one's
+  /// exit (its SIGCHLD) and waits forever. SystemCalls' `Subprocess` waits for its own PID,
+  /// and its output goes to in-memory files, which a daemon the script leaves behind cannot
+  /// hold open.
   static func runScript(_ arguments: [String], input: [UInt8]? = nil) async throws -> Output {
-    let files = try ScratchFiles(input: input)
-    defer { files.remove() }
-    let process = try files.process(scriptPath, arguments)
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-      process.terminationHandler = { finished in
-        continuation.resume(returning: exitStatus(of: finished))
-      }
-      do {
-        try process.run()
-      } catch {
-        process.terminationHandler = nil
-        continuation.resume(throwing: error)
+    try await withCheckedThrowingContinuation { continuation in
+      Thread.detachNewThread {
+        do {
+          continuation.resume(returning: try runScriptSynchronously(arguments, input: input))
+        } catch {
+          continuation.resume(throwing: error)
+        }
       }
     }
-    return try files.output(status: status)
   }
 
   /// Runs the script and blocks until it ends; for `deinit`, which cannot wait otherwise.
-  static func runScriptSynchronously(_ arguments: [String]) throws -> Output {
-    let files = try ScratchFiles(input: nil)
-    defer { files.remove() }
-    let process = try files.process(scriptPath, arguments)
-    try process.run()
-    process.waitUntilExit()
-    return try files.output(status: exitStatus(of: process))
-  }
-
-  private static func exitStatus(of process: Process) -> Int32 {
-    process.terminationReason == .uncaughtSignal
-      ? 128 + process.terminationStatus : process.terminationStatus
-  }
-}
-
-/// The files one script run reads its input from and writes its output to.
-private struct ScratchFiles {
-  let directory: URL
-
-  init(input: [UInt8]?) throws {
-    directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("testbed-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
-    for name in ["stdout", "stderr"] {
-      try Data().write(to: directory.appendingPathComponent(name))
-    }
-    if let input { try Data(input).write(to: directory.appendingPathComponent("stdin")) }
-  }
-
-  func process(_ executable: String, _ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let stdin = directory.appendingPathComponent("stdin")
-    process.standardInput =
-      FileManager.default.fileExists(atPath: stdin.path)
-      ? try FileHandle(forReadingFrom: stdin) : FileHandle.nullDevice
-    process.standardOutput = try FileHandle(
-      forWritingTo: directory.appendingPathComponent("stdout"))
-    process.standardError = try FileHandle(
-      forWritingTo: directory.appendingPathComponent("stderr"))
-    return process
-  }
-
-  func output(status: Int32) throws -> TestBed.Output {
-    func read(_ name: String) throws -> String {
-      String(decoding: try Data(contentsOf: directory.appendingPathComponent(name)), as: UTF8.self)
-    }
-    return TestBed.Output(status: status, stdout: try read("stdout"), stderr: try read("stderr"))
-  }
-
-  func remove() {
-    try? FileManager.default.removeItem(at: directory)
+  static func runScriptSynchronously(_ arguments: [String], input: [UInt8]? = nil) throws
+    -> Output
+  {
+    let result = try Subprocess.run(
+      [scriptPath] + arguments, environment: ProcessInfo.processInfo.environment, input: input)
+    return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
   }
 }
