@@ -58,15 +58,8 @@ extension Subprocess {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
     let setsid: Int32 = 0x80  // POSIX_SPAWN_SETSID (glibc 2.26), behind _GNU_SOURCE
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setsid))
+    resetSignals(&attributes, alsoSetting: setsid)
     let lines = environment.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }
     var pid: pid_t = 0
     code = withCStrings(argv) { cArgv in

@@ -108,14 +108,7 @@ public enum Subprocess {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-    posix_spawnattr_setflags(&attributes, Int16(flags))
+    resetSignals(&attributes)
 
     let environmentLines = (environment ?? [:]).sorted { $0.key < $1.key }.map { "\($0)=\($1)" }
     var pid: pid_t = 0
@@ -249,5 +242,22 @@ private enum LibC {
     // A null handle is RTLD_DEFAULT: search the process's global symbols.
     guard let address = dlsym(nil, name) else { return nil }
     return unsafeBitCast(address, to: F.self)
+  }
+}
+
+extension Subprocess {
+
+  /// Makes the child start with no signal blocked and every signal's default action, plus
+  /// the spawn flags in `extra`. `posix_spawnattr_setsigmask(3)`,
+  /// `posix_spawnattr_setsigdefault(3)`, `posix_spawnattr_setflags(3)`
+  static func resetSignals(_ attributes: inout posix_spawnattr_t, alsoSetting extra: Int32 = 0) {
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extra))
   }
 }

@@ -24,13 +24,7 @@ struct AccountsPluginTests {
     try DebianRoot.seed(root)
   }
 
-  var harness: EngineHarness {
-    EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
-      otherSections: ["hardening", "email", "containers", "podman"],
-      repository: repository, host: "gemini",
-      root: root)
-  }
+  var harness: EngineHarness { .accounts(repository: repository, root: root) }
 
   func accounts() throws -> AccountDatabase {
     try AccountFiles(fs: RootedFileSystem(root: root)).read()

@@ -21,10 +21,7 @@ struct IDClashTests {
     scratch = try ScratchDirectory("idclash")
     try scratch.copy(from: exampleRepository, to: "repo")
     try DebianRoot.seed(scratch.join("root"))
-    harness = EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
-      otherSections: ["hardening", "email", "containers", "podman"],
-      repository: scratch.join("repo"), host: "gemini", root: scratch.join("root"))
+    harness = .accounts(repository: scratch.join("repo"), root: scratch.join("root"))
   }
 
   /// The number after `prefix` in the diff of the change at `address`.

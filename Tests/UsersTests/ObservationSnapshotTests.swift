@@ -21,10 +21,7 @@ struct ObservationSnapshotTests {
     scratch = try ScratchDirectory("snapshot")
     try scratch.copy(from: exampleRepository, to: "repo")
     try DebianRoot.seed(scratch.join("root"))
-    harness = EngineHarness(
-      plugins: [UsersPlugin(), SubidsPlugin(), LingerPlugin(), UnitsPlugin()],
-      otherSections: ["hardening", "email", "containers", "podman"],
-      repository: scratch.join("repo"), host: "gemini", root: scratch.join("root"))
+    harness = .accounts(repository: scratch.join("repo"), root: scratch.join("root"))
   }
 
   /// The live plan and the plan of the observation after a JSON round trip, as JSON.
