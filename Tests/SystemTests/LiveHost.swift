@@ -113,8 +113,9 @@ enum LiveHost {
   }
 
   /// Waits until the programs a killed run had started are gone, at most 30 s: shadow-utils
-  /// tools, and the podman commands it ran (orphans, so their parent is the bed's init).
-  /// The bed has no procps: /proc is read directly.
+  /// tools, and the podman commands it ran as a user (orphans, so their parent is the bed's
+  /// init; not root's own podman API service, which the bed starts at boot and which exits
+  /// by itself after 5 s). The bed has no procps: /proc is read directly.
   static func waitForOrphans(_ bed: TestBed) async throws {
     try await bed.run([
       "sh", "-c",
@@ -124,9 +125,15 @@ enum LiveHost {
           comm=$(cat "$p/comm" 2>/dev/null) || continue
           case $comm in
             useradd|usermod|groupadd|groupmod|gpasswd|userdel|groupdel) return 0 ;;
-            setpriv|env|podman)
-              [ "$(awk '/^PPid:/ { print $2 }' "$p/status" 2>/dev/null)" = 1 ] && return 0 ;;
+            setpriv|env|podman) ;;
+            *) continue ;;
           esac
+          # An orphan (its parent the bed's init), but not root's podman API service.
+          set -- $(awk '/^PPid:/ { p = $2 } /^Uid:/ { u = $2 } END { print p, u }' \
+            "$p/status" 2>/dev/null)
+          [ "${1:-}" = 1 ] || continue
+          [ "$comm" = podman ] && [ "${2:-}" = 0 ] && continue
+          return 0
         done
         return 1
       }
