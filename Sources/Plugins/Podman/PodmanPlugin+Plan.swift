@@ -191,7 +191,10 @@ extension PodmanPlugin {
     let record = Ledger.Entry(
       plugin: name, applied: declared, declared: declared, created: entry?.created ?? true,
       facts: ["user": container.user, "image": container.image])
-    if present && (entry == nil || entry?.applied == declared) {
+    // A claim a killed run left (`interrupted`) is reconcile's own unfinished work: the
+    // image it finds is its own, and one it does not find is still new, not drift.
+    let claimed = entry?.interrupted == true
+    if present && (entry == nil || claimed || entry?.applied == declared) {
       if entry != record { result.ledgerUpdates[address] = record }
       return
     }
@@ -208,7 +211,8 @@ extension PodmanPlugin {
       }
       return
     }
-    let cause: Change.Cause = entry == nil ? .new : (present ? .changed : .drift)
+    let cause: Change.Cause = present ? .changed : ChangeClassifier.absentCause(entry: entry)
+    let action: Change.Action = entry == nil || claimed ? .create : .update
     let dependsOn =
       [
         Address("user", container.user), Address("subids", container.user),
@@ -218,7 +222,7 @@ extension PodmanPlugin {
     if let archive = container.archive {
       result.changes.append(
         Change(
-          address: address, action: entry == nil ? .create : .update, cause: cause, plugin: name,
+          address: address, action: action, cause: cause, plugin: name,
           summary:
             "load \(archive.path) (\(archive.size / 1024) KiB) into the podman storage of "
             + "\(container.user) "
