@@ -16,6 +16,15 @@ import Units
     let fixture = try EmailFixture(email: nil)
     try fixture.harness.apply()
     try fixture.writeHost(email: EmailFixture.emailSection)
+    return try unitsPlan(fixture, running: ["node.service", "report.timer"], restarting: restarting)
+  }
+
+  /// The units plugin's plan for the fixture's repository as it is now (the email plugin's
+  /// drop-ins contributed first), against the fixture's root, with the `running` units active
+  /// as a live systemd would report them.
+  func unitsPlan(_ fixture: EmailFixture, running: [String], restarting: Bool = false) throws
+    -> PluginPlan
+  {
     let loaded = try fixture.harness.load()
     var contributions = Contributions()
     var diagnostics = Diagnostics()
@@ -35,7 +44,7 @@ import Units
       name: "gemini", live: true, stateDirectory: fixture.harness.stateDirectory)
     var observed = try units.observe(desired, ledger: ledger, host: Core.Host(fs: fs, facts: facts))
     observed.live = true
-    for unit in ["node.service", "report.timer"] {
+    for unit in running {
       observed.runtime[UnitName(unit)!] = UnitRuntimeState(
         loadState: "loaded", activeState: "active", subState: "running",
         unitFileState: "enabled", invocationID: "0123456789abcdef0123456789abcdef")
@@ -62,22 +71,7 @@ import Units
     let fixture = try EmailFixture()
     try fixture.harness.apply()
     try fixture.writeHost(email: nil)
-    let loaded = try fixture.harness.load()
-    var contributions = Contributions()
-    var diagnostics = Diagnostics()
-    let units = UnitsPlugin()
-    let desired = units.decode(
-      loaded.declarations, contributions: &contributions, diagnostics: &diagnostics)
-    let fs = try fixture.harness.fileSystem()
-    let ledger = try Ledger.load(from: fs, stateDirectory: fixture.harness.stateDirectory)
-    let facts = HostFacts(
-      name: "gemini", live: true, stateDirectory: fixture.harness.stateDirectory)
-    var observed = try units.observe(desired, ledger: ledger, host: Core.Host(fs: fs, facts: facts))
-    observed.live = true
-    observed.runtime[UnitName("node.service")!] = UnitRuntimeState(
-      loadState: "loaded", activeState: "active", subState: "running", unitFileState: "enabled",
-      invocationID: "0123456789abcdef0123456789abcdef")
-    let plan = units.plan(desired, observed: observed, ledger: ledger, host: facts)
+    let plan = try unitsPlan(fixture, running: ["node.service"])
     let addresses = plan.changes.map(\.address.description)
     #expect(addresses.contains("drop-in:node.service/50-reconcile-email.conf"), "\(addresses)")
     #expect(addresses.contains("systemd:daemon-reload"))

@@ -45,13 +45,7 @@ enum NotifierFiles {
       fi
 
       message() {
-        printf 'From: %s\\n' "$sender"
-        printf 'To: %s\\n' \(quoted(email.recipients.joined(separator: ", ")))
-        printf 'Subject: [%s] %s failed\\n' "$host" "$unit"
-        printf 'Date: %s\\n' "$(date -R)"
-        printf 'Auto-Submitted: auto-generated\\n'
-        printf 'Content-Type: text/plain; charset=UTF-8\\n'
-        printf '\\n'
+        \(header(email, subject: #"'Subject: [%s] %s failed\n' "$host" "$unit""#, indent: 2))
         # Exits 3 for a failed unit; the status is the message either way.
         systemctl status --full --no-pager --lines=50 -- "$unit" 2>&1 || true
       }
@@ -116,6 +110,22 @@ enum NotifierFiles {
         "StartLimitIntervalSec=\(startLimit.interval.text)\nStartLimitBurst=\(startLimit.burst)\n"
     }
     return text
+  }
+
+  /// The `printf` commands that write a report's mail header and the blank line after it, one
+  /// a line, each line after the first indented by `indent` spaces: From (`$sender`), To,
+  /// `subject` (a printf format and its arguments, as shell words), Date, Auto-Submitted and
+  /// Content-Type.
+  static func header(_ email: EmailDeclaration, subject: String, indent: Int) -> String {
+    [
+      #"printf 'From: %s\n' "$sender""#,
+      #"printf 'To: %s\n' "# + quoted(email.recipients.joined(separator: ", ")),
+      "printf " + subject,
+      #"printf 'Date: %s\n' "$(date -R)""#,
+      #"printf 'Auto-Submitted: auto-generated\n'"#,
+      #"printf 'Content-Type: text/plain; charset=UTF-8\n'"#,
+      #"printf '\n'"#,
+    ].joined(separator: "\n" + String(repeating: " ", count: indent))
   }
 
   /// `text` as one single-quoted shell word.

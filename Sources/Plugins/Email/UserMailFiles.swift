@@ -178,13 +178,8 @@ enum UserMailFiles {
         # The client's options, as this function's arguments.
         if [ -n "$config" ]; then set -- -C "$config"; else set --; fi
         if ! {
-          printf 'From: %s\\n' "$sender"
-          printf 'To: %s\\n' \(NotifierFiles.quoted(email.recipients.joined(separator: ", ")))
-          printf 'Subject: [%s] %s/%s failed\\n' "$host" "$user" "$unit"
-          printf 'Date: %s\\n' "$(date -R)"
-          printf 'Auto-Submitted: auto-generated\\n'
-          printf 'Content-Type: text/plain; charset=UTF-8\\n'
-          printf '\\n'
+          \(NotifierFiles.header(
+            email, subject: #"'Subject: [%s] %s/%s failed\n' "$host" "$user" "$unit""#, indent: 4))
           printf 'Reported by the systemd manager of %s:\\n\\n' "$user"
           # The user wrote this: no control characters but tab and newline.
           tr -d '\\000-\\010\\013-\\037\\177' < "$report"
