@@ -23,6 +23,8 @@ import Glibc
 struct FetchDeadline: ~Copyable {
   /// When the deadline passes, in `CLOCK_MONOTONIC` nanoseconds.
   let end: Int64
+  /// The kernel's timer ID as a pointer. Linux numbers a process's timers from 0, so the
+  /// first one is a null pointer: it is still a timer, and must still be deleted.
   private let timer: timer_t?
   /// The thread's signal mask before `SIGURG` was unblocked, restored with the deadline.
   private let savedMask: sigset_t
@@ -64,7 +66,7 @@ struct FetchDeadline: ~Copyable {
   }
 
   deinit {
-    if let timer { timer_delete(timer) }
+    timer_delete(timer)  // even when nil: that is timer 0
     var mask = savedMask
     pthread_sigmask(SIG_SETMASK, &mask, nil)
   }
