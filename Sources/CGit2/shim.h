@@ -14,6 +14,12 @@ static inline int cgit2_set_owner_validation(int enabled) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
 
+/* Replaces the certificate authorities trusted for https with those in one PEM file
+   (mbedTLS: process-wide, freeing the previous set). */
+static inline int cgit2_set_ssl_cert_file(const char *file) {
+  return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);
+}
+
 #include <sys/syscall.h>
 #include <unistd.h>
 

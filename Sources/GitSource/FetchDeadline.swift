@@ -10,30 +10,43 @@ import Glibc
 ///
 /// From the deadline on, a per-thread POSIX timer sends `SIGURG` to the thread that made the
 /// deadline, then again every 100 ms until the deadline is ended; the thread has `SIGURG`
-/// unblocked meanwhile (pool threads block it), and gets its signal mask back at the end. The signal's handler does
-/// nothing and is installed without `SA_RESTART`, so a `connect`, `recv` or `send` blocked in
-/// libgit2 (or libssh2, OpenSSL) returns `EINTR`, which they report as a failed call; the
-/// fetch's progress callbacks also abort once `hasPassed`. `SIGURG` is ignored by default,
+/// unblocked meanwhile (pool threads block it), and gets its signal mask back at the end.
+/// The signal's handler is installed without `SA_RESTART`, so a `connect`, `recv` or `send`
+/// blocked in libgit2 (or libssh2, mbedTLS) returns `EINTR`, which they report as a failed
+/// call; the fetch's progress callbacks also abort once `hasPassed`. `SIGURG` is ignored by default,
 /// so a signal that arrives after the timer is deleted changes nothing.
+///
+/// `EINTR` is not enough during an SSH handshake and authentication: libssh2 reports the
+/// interrupted `poll` as `LIBSSH2_ERROR_TIMEOUT`, and libgit2 1.5 calls it again for as long
+/// as it says so, so an SSH server that accepts and never speaks would hold the fetch
+/// forever. Each signal therefore carries the remote's TCP port (`sigev_value`), and the
+/// handler shuts down (`shutdown(2)`, async-signal-safe) every TCP socket of the process
+/// whose peer has that port: the blocked `poll` returns, `recv` reads end-of-file and the
+/// connection fails. libgit2 does not say which socket is its own; in reconcile the fetch
+/// is the only TCP connection, but another one to the same port would be cut as well.
 ///
 /// `~Copyable`: the timer belongs to one value and is deleted with it. End it before the
 /// fetch writes to the mirror, so that no write is interrupted.
 /// `timer_create(2)` (`SIGEV_THREAD_ID`), `timer_settime(2)`, `sigaction(2)`,
-/// `pthread_sigmask(3)`
+/// `pthread_sigmask(3)`, `getpeername(2)`, `shutdown(2)`
 struct FetchDeadline: ~Copyable {
   /// When the deadline passes, in `CLOCK_MONOTONIC` nanoseconds.
   let end: Int64
+  /// The kernel's timer ID as a pointer. Linux numbers a process's timers from 0, so the
+  /// first one is a null pointer: it is still a timer, and must still be deleted.
   private let timer: timer_t?
   /// The thread's signal mask before `SIGURG` was unblocked, restored with the deadline.
   private let savedMask: sigset_t
 
-  /// Arms the deadline `seconds` from now for the calling thread.
-  init(seconds: Double) throws {
+  /// Arms the deadline `seconds` from now for the calling thread; once it has passed,
+  /// TCP connections to `remotePort` are shut down.
+  init(seconds: Double, remotePort: Int? = nil) throws {
     _ = Self.handlerInstalled
     let end = Self.monotonicNow() + Int64(seconds * 1e9)
     var event = sigevent()
     event.sigev_notify = Int32(SIGEV_THREAD_ID)
     event.sigev_signo = SIGURG
+    event.sigev_value.sival_int = Int32(remotePort ?? 0)
     event._sigev_un._tid = cgit2_thread_id()
     var created: timer_t?
     guard timer_create(CLOCK_MONOTONIC, &event, &created) == 0 else {
@@ -64,7 +77,7 @@ struct FetchDeadline: ~Copyable {
   }
 
   deinit {
-    if let timer { timer_delete(timer) }
+    timer_delete(timer)  // even when nil: that is timer 0
     var mask = savedMask
     pthread_sigmask(SIG_SETMASK, &mask, nil)
   }
@@ -72,14 +85,37 @@ struct FetchDeadline: ~Copyable {
   /// Whether the deadline has passed.
   var hasPassed: Bool { Self.monotonicNow() >= end }
 
-  /// Installs the handler that only interrupts, once per process.
+  /// Installs the handler, once per process: it interrupts, and a deadline timer's signal
+  /// shuts down the connections to the remote's port.
   private static let handlerInstalled: Void = {
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in }
+    action.__sigaction_handler.sa_sigaction = { _, info, _ in
+      guard let info, info.pointee.si_code == SI_TIMER else { return }
+      let port = info.pointee._sifields._timer.si_sigval.sival_int
+      if port > 0 { FetchDeadline.shutDownConnections(toPort: UInt16(truncatingIfNeeded: port)) }
+    }
     sigemptyset(&action.sa_mask)
-    action.sa_flags = 0  // no SA_RESTART: the blocked call must fail with EINTR
+    action.sa_flags = SA_SIGINFO  // no SA_RESTART: the blocked call must fail with EINTR
     sigaction(SIGURG, &action, nil)
   }()
+
+  /// Shuts down every TCP socket whose peer has `port`, among descriptors below 4096. Called
+  /// from the signal handler: only async-signal-safe calls, no allocation.
+  /// `getpeername(2)`, `shutdown(2)`
+  private static func shutDownConnections(toPort port: UInt16) {
+    var address = sockaddr_in6()  // large enough for IPv4 and IPv6; the port is at the same offset
+    for fd in Int32(0)..<4096 {
+      var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+      let found = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+      }
+      let family = Int32(address.sin6_family)
+      guard found, family == AF_INET || family == AF_INET6,
+        UInt16(bigEndian: address.sin6_port) == port
+      else { continue }
+      shutdown(fd, Int32(SHUT_RDWR))
+    }
+  }
 
   /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds.
   static func monotonicNow() -> Int64 {

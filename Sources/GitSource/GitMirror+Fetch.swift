@@ -78,17 +78,19 @@ extension GitMirror {
     let operation = "fetching refs/heads/\(branch) from \(url)"
     do {
       let before = try repository.resolve(reference: trackingReference)
-      let deadline = try FetchDeadline(seconds: timeout)
+      let deadline = try FetchDeadline(seconds: timeout, remotePort: RemoteAccess.port(of: url))
       let received: Received
       do {
         received = try download(after: before, deadline: deadline.end)
       } catch {
+        let kept = "the mirror " + (before.map { "keeps \($0.short)" } ?? "stays empty")
+        if let rejection = error as? HostKeyRejection {
+          throw MirrorError(operation: operation, reason: "\(rejection); \(kept)")
+        }
         guard deadline.hasPassed else { throw error }
-        let kept = before.map { "keeps \($0.short)" } ?? "stays empty"
         throw MirrorError(
           operation: operation,
-          reason: "the remote did not finish within \(Self.describe(timeout)) (\(error));"
-            + " the mirror \(kept)")
+          reason: "the remote did not finish within \(Self.describe(timeout)) (\(error)); \(kept)")
       }
       _ = consume deadline  // no signal may interrupt the writes below
       guard let advertised = received.tip else {
@@ -121,7 +123,7 @@ extension GitMirror {
   }
 
   /// What the network part of a fetch got.
-  private struct Received {
+  private struct Received: Sendable {
     /// The advertised tip of the branch; `nil` when the remote has no such branch.
     var tip: ObjectID?
     var objects = 0
@@ -130,9 +132,27 @@ extension GitMirror {
 
   /// Connects, reads the advertisement and, when the branch is not at `before`, downloads
   /// the missing objects into the mirror's object database (no reference is written). The
-  /// callbacks abort once `deadline` (`CLOCK_MONOTONIC` nanoseconds) has passed.
-  /// `git_remote_create_anonymous`, `git_remote_connect`, `git_remote_download`
+  /// callbacks abort once `deadline` (`CLOCK_MONOTONIC` nanoseconds) has passed. An SSH
+  /// server must present a host key the known_hosts files hold (`HostKeyRejection`
+  /// otherwise); an https server a certificate the trusted authorities vouch for
+  /// (`TLSTrust`).
   private func download(after before: ObjectID?, deadline: Int64) throws -> Received {
+    guard Self.usesTLS(url) else {
+      return try connectAndDownload(after: before, deadline: deadline)
+    }
+    return try TLSTrust.withAuthorities(access.certificateAuthorities) {
+      try connectAndDownload(after: before, deadline: deadline)
+    }
+  }
+
+  /// Whether `url` may lead to a TLS connection (https, or http redirected to https).
+  private static func usesTLS(_ url: String) -> Bool {
+    url.prefix(4).lowercased() == "http"
+  }
+
+  /// `download` itself.
+  /// `git_remote_create_anonymous`, `git_remote_connect`, `git_remote_download`
+  private func connectAndDownload(after before: ObjectID?, deadline: Int64) throws -> Received {
     var remote: OpaquePointer?
     try check("git_remote_create_anonymous") {
       git_remote_create_anonymous(&remote, repository.pointer, url)
@@ -147,15 +167,22 @@ extension GitMirror {
     options.update_fetchhead = 0
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL
-    let callbacks = FetchCallbacks(keyFile: sshKey, deadline: deadline)
+    let callbacks = FetchCallbacks(
+      keyFile: access.sshKey, deadline: deadline,
+      knownHosts: KnownHosts(files: access.knownHosts), sshPort: RemoteAccess.port(of: url) ?? 22)
     options.callbacks.payload = Unmanaged.passUnretained(callbacks).toOpaque()
     options.callbacks.credentials = credentialCallback
+    options.callbacks.certificate_check = certificateCallback
     options.callbacks.sideband_progress = sidebandCallback
     options.callbacks.transfer_progress = transferCallback
 
     return try withExtendedLifetime(callbacks) {
-      try check("git_remote_connect") {
-        git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nil, nil)
+      do {
+        try check("git_remote_connect") {
+          git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nil, nil)
+        }
+      } catch {
+        throw callbacks.rejection ?? error
       }
       defer { git_remote_disconnect(remote) }
       var received = Received(tip: try advertisedTip(remote))
@@ -237,16 +264,24 @@ func withStringArray<R>(_ strings: [String], _ body: (inout git_strarray) throws
   }
 }
 
-/// What the fetch callbacks share: a configured SSH key, offered once, and the deadline.
+/// What the fetch callbacks share: a configured SSH key, offered once, the deadline, the
+/// SSH host keys believed, and why a host key was refused.
 private final class FetchCallbacks {
   let keyFile: String?
   /// `CLOCK_MONOTONIC` nanoseconds after which the progress callbacks abort the fetch.
   let deadline: Int64
+  let knownHosts: KnownHosts
+  /// The port of an SSH remote (libgit2 tells the certificate callback only the host).
+  let sshPort: Int
   var attempts = 0
+  /// Set when the certificate callback refused an SSH host key.
+  var rejection: HostKeyRejection?
 
-  init(keyFile: String?, deadline: Int64) {
+  init(keyFile: String?, deadline: Int64, knownHosts: KnownHosts, sshPort: Int) {
     self.keyFile = keyFile
     self.deadline = deadline
+    self.knownHosts = knownHosts
+    self.sshPort = sshPort
   }
 
   /// -1 (abort) once the deadline has passed, else 0.
@@ -281,4 +316,28 @@ private let credentialCallback: git_credential_acquire_cb = {
   else { return GIT_PASSTHROUGH.rawValue }
   let user = usernameFromURL.map { String(cString: $0) } ?? "git"
   return git_credential_ssh_key_new(out, user, nil, key, nil)
+}
+
+/// libgit2's certificate callback. An SSH host key is accepted only when the known_hosts
+/// files hold it for the host and port (whatever libgit2's own check of
+/// `$HOME/.ssh/known_hosts` said); otherwise the refusal is kept for the error and the
+/// connection fails before authentication. A TLS certificate is left to libgit2's verdict
+/// (`GIT_PASSTHROUGH`): valid against the trusted authorities and for the host name, or the
+/// connection fails.
+private let certificateCallback: git_transport_certificate_check_cb = { cert, _, host, payload in
+  guard let cert, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+    return GIT_PASSTHROUGH.rawValue
+  }
+  guard let source = FetchCallbacks.from(payload) else { return GIT_ECERTIFICATE.rawValue }
+  let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+  var key = SSHHostKey(blob: [])
+  if hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey {
+    key.blob = Array(UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
+  }
+  if hostkey.type.rawValue & GIT_CERT_SSH_SHA256.rawValue != 0 {
+    key.sha256 = withUnsafeBytes(of: hostkey.hash_sha256) { Array($0) }
+  }
+  let name = host.map { String(cString: $0) } ?? ""
+  source.rejection = source.knownHosts.check(host: name, port: source.sshPort, key: key)
+  return source.rejection == nil ? 0 : GIT_ECERTIFICATE.rawValue
 }

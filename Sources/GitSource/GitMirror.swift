@@ -41,8 +41,8 @@ public final class GitMirror {
   public let url: String
   /// The branch followed.
   public let branch: String
-  /// A private key file for `ssh://` remotes, if any.
-  public let sshKey: String?
+  /// The SSH key offered, the SSH host keys accepted, the authorities trusted for https.
+  public let access: RemoteAccess
 
   let repository: GitRepository
 
@@ -54,12 +54,15 @@ public final class GitMirror {
 
   /// Opens the mirror in `stateDirectory` (an existing directory), creating it on first use.
   /// Refuses a mirror directory that is a symlink, belongs to another user or is open to
-  /// others, and a branch name git would not accept.
-  public init(stateDirectory: String, url: String, branch: String, sshKey: String? = nil) throws {
+  /// others, and a branch name git would not accept. With the default `access` no SSH server
+  /// is believed (`RemoteAccess.knownHosts` is empty).
+  public init(
+    stateDirectory: String, url: String, branch: String, access: RemoteAccess = RemoteAccess()
+  ) throws {
     self.stateDirectory = stateDirectory
     self.url = url
     self.branch = branch
-    self.sshKey = sshKey
+    self.access = access
     let path = stateDirectory + "/" + Self.directoryName
     do {
       guard !branch.hasPrefix("-"), try GitRepository.isValid(reference: "refs/heads/" + branch)

@@ -1,5 +1,9 @@
 import CGit2
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Process-wide libgit2 set-up, done once before the first handle is made.
 enum LibGit2 {
   /// Initialises libgit2 and empties the system, XDG, global and ProgramData configuration
@@ -13,9 +17,18 @@ enum LibGit2 {
   /// fetch from a local path owned by the operator, and with the configuration search paths
   /// emptied nobody could allow it. reconcile checks its own mirror's owner itself, and
   /// trusts nothing it fetches until the signatures are verified.
+  ///
+  /// When `HOME` is not set (a system service without `User=`: systemd sets it only with
+  /// one), it is set to the running user's home from the password database: libgit2 1.5
+  /// reads `$HOME/.ssh/known_hosts` before every SSH connection and fails them all
+  /// ("error loading known_hosts") without `HOME`. reconcile's own host key check
+  /// (`KnownHosts`) decides either way; libgit2's read only orders the host key types asked.
   /// `git_libgit2_init`, `git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH)`,
-  /// `git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION)`
+  /// `git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION)`, `getpwuid(3)`, `setenv(3)`
   static let ready: Void = {
+    if getenv("HOME") == nil, let home = getpwuid(geteuid())?.pointee.pw_dir {
+      setenv("HOME", home, 0)
+    }
     git_libgit2_init()
     _ = cgit2_set_owner_validation(0)
     for level in [

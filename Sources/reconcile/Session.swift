@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import GitSource
 import Schedule
 import SystemCalls
 import SystemdBus
@@ -40,7 +41,11 @@ struct Session {
         source = try .git(
           url: url, branch: options.branch ?? configuration.branch,
           allowedSigners: options.allowedSigners ?? configuration.allowedSigners.map { Session.hostFile($0, fs) },
-          sshKey: configuration.sshKey.map { Session.hostFile($0, fs) }, staleAfter: configuration.staleAfter,
+          access: RemoteAccess(
+            sshKey: configuration.sshKey.map { Session.hostFile($0, fs) },
+            knownHosts: configuration.knownHosts.map { Session.hostFile($0, fs) },
+            certificateAuthorities: configuration.certificateAuthorities.map { Session.hostFile($0, fs) }),
+          staleAfter: configuration.staleAfter,
           fetchTimeout: configuration.fetchTimeout, stateDirectory: state)
       } catch {
         Terminal.error("error: \(error)\n")

@@ -33,10 +33,10 @@ struct StateSource {
   /// nothing; the age read back is then at most that much too old, and staleness is declared
   /// at most that much early, never late.
   static func git(
-    url: String, branch: String, allowedSigners: String?, sshKey: String?, staleAfter: Int64,
+    url: String, branch: String, allowedSigners: String?, access: RemoteAccess, staleAfter: Int64,
     fetchTimeout: Int64 = 120, stateDirectory: String
   ) throws -> StateSource {
-    let mirror = try GitMirror(stateDirectory: stateDirectory, url: url, branch: branch, sshKey: sshKey)
+    let mirror = try GitMirror(stateDirectory: stateDirectory, url: url, branch: branch, access: access)
     var limitations: [String] = []
     var stale = false
     var fetchAge: Int64?

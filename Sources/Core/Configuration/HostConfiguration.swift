@@ -9,6 +9,8 @@
 ///       branch: main
 ///       allowed-signers: /etc/reconcile/allowed_signers
 ///       ssh-key: /etc/reconcile/deploy_key
+///       known-hosts: /etc/reconcile/known_hosts
+///       ca-file: /etc/reconcile/ca.pem
 ///       stale-after: 2h
 ///       fetch-timeout: 2m
 public struct HostConfiguration: Sendable, Equatable {
@@ -23,6 +25,12 @@ public struct HostConfiguration: Sendable, Equatable {
   public var allowedSigners: String?
   /// A private key for `ssh://` remotes.
   public var sshKey: String?
+  /// The OpenSSH known_hosts files whose keys an `ssh://` remote must present: the
+  /// `known-hosts` setting alone when set, else `defaultKnownHosts`.
+  public var knownHosts: [String] = HostConfiguration.defaultKnownHosts
+  /// A PEM file of the certificate authorities trusted for `https://` remotes instead of the
+  /// system's.
+  public var certificateAuthorities: String?
   /// Seconds without a successful fetch after which the source counts as stale.
   public var staleAfter: Int64 = 3600
   /// Seconds a fetch may take, connecting included, before it is abandoned (the mirror then
@@ -30,6 +38,9 @@ public struct HostConfiguration: Sendable, Equatable {
   public var fetchTimeout: Int64 = 120
   /// Where to write Prometheus metrics (node_exporter's textfile collector), when set.
   public var metricsFile: HostPath?
+
+  /// The known_hosts files ssh itself reads for root, used when `known-hosts` is not set.
+  public static let defaultKnownHosts = ["/root/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]
 
   public init() {}
 
@@ -68,6 +79,20 @@ public struct HostConfiguration: Sendable, Equatable {
       config.branch = repository.string("branch", diagnostics: &diagnostics)?.value ?? "main"
       config.allowedSigners = repository.string("allowed-signers", diagnostics: &diagnostics)?.value
       config.sshKey = repository.string("ssh-key", diagnostics: &diagnostics)?.value
+      if let file = repository.string("known-hosts", diagnostics: &diagnostics) {
+        if HostPath(file.value) != nil {
+          config.knownHosts = [file.value]
+        } else {
+          diagnostics.error("known-hosts must be an absolute path", at: file.position, code: "config")
+        }
+      }
+      if let file = repository.string("ca-file", diagnostics: &diagnostics) {
+        if HostPath(file.value) != nil {
+          config.certificateAuthorities = file.value
+        } else {
+          diagnostics.error("ca-file must be an absolute path", at: file.position, code: "config")
+        }
+      }
       if let stale = repository.string("stale-after", diagnostics: &diagnostics) {
         if let seconds = Duration.seconds(stale.value) {
           config.staleAfter = seconds
