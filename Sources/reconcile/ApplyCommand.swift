@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import SystemCalls
 import SystemdBus
 
 /// `reconcile apply`: make the host match the repository.
@@ -35,7 +36,7 @@ struct ApplyCommand: ParsableCommand {
     defer { withExtendedLifetime(lock) {} }
     let previous: Ledger
     let journal: LedgerJournal
-    let plan: Plan
+    var plan: Plan
     do {
       // A run killed while writing its records left their temporaries here (those of the
       // git records too, once their writer is gone).
@@ -60,11 +61,15 @@ struct ApplyCommand: ParsableCommand {
     let changedSomething = !plan.isEmpty
     let limitations = plan.limitations
     // The engine lets each change's payload and diff go once it is applied; only the JSON
-    // output, which shows the plan, keeps them.
+    // output, which shows the plan, keeps them. The text shows no diff: they go now.
     let shown = options.format == .json ? plan : nil
+    if shown == nil { plan.dropDiffs() }
+    if changedSomething { MemoryAllocator.releaseFreeMemory() }
     let report = session.engine.apply(consume plan, host: session.host, ledger: &ledger) { address, entry in
       try journal.record(address, plugin: entry.plugin)
     }
+    // The plan is gone (unless shown): what the run needs next does not come on top of it.
+    if changedSomething { MemoryAllocator.releaseFreeMemory() }
     var errors: [String] = []
     do {
       // The ledger first (a new generation, which makes the journal stale), then the journal.
@@ -77,6 +82,10 @@ struct ApplyCommand: ParsableCommand {
     } catch {
       errors.append("could not record what was applied: \(error)")
     }
+    // Written: the ledgers go before the run's records are made (tens of MB at thousands of
+    // accounts).
+    _ = consume ledger
+    _ = consume previous
     let record = RunRecord(
       time: started, host: session.hostName, commit: session.source.update?.commit.hex, source: session.tree.origin,
       report: report, errors: errors)

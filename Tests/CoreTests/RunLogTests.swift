@@ -18,7 +18,8 @@ import Testing
         ChangeOutcome(change: $0, status: .applied, message: message ?? "a \"quoted\" / note")
       }, error: nil, duration: 1.5)
     return RunRecord(
-      time: 1_764_000_000.25, host: "bench", commit: nil, source: "/srv/state", report: report, errors: ["one \u{1F642}"])
+      time: 1_764_000_000.25, host: "bench", commit: nil, source: "/srv/state", report: report,
+      errors: ["one \u{1F642}"])
   }
 
   @Test(arguments: [0, 1, 3])
