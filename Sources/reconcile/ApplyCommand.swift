@@ -36,7 +36,7 @@ struct ApplyCommand: ParsableCommand {
     defer { withExtendedLifetime(lock) {} }
     let previous: Ledger
     let journal: LedgerJournal
-    var plan: Plan
+    let plan: Plan
     do {
       // A run killed while writing its records left their temporaries here (those of the
       // git records too, once their writer is gone).
@@ -46,7 +46,8 @@ struct ApplyCommand: ParsableCommand {
       (previous, journal) = try Ledger.open(
         from: session.host.fs, stateDirectory: session.stateDirectory)
       try journal.removeStale()
-      plan = try session.plan(consume loaded, ledger: previous)
+      // Text shows outcomes, not the plan: its summaries and diffs are not kept.
+      plan = try session.plan(consume loaded, ledger: previous, forDisplay: options.format == .json)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
@@ -60,10 +61,9 @@ struct ApplyCommand: ParsableCommand {
     let started = Date().timeIntervalSince1970
     let changedSomething = !plan.isEmpty
     let limitations = plan.limitations
-    // The engine lets each change's payload and diff go once it is applied; only the JSON
-    // output, which shows the plan, keeps them. The text shows no diff: they go now.
+    // The engine lets each change's payload go once it is applied; only the JSON output,
+    // which shows the plan, keeps them.
     let shown = options.format == .json ? plan : nil
-    if shown == nil { plan.dropDiffs() }
     if changedSomething { MemoryAllocator.releaseFreeMemory() }
     let report = session.engine.apply(consume plan, host: session.host, ledger: &ledger) { address, entry in
       try journal.record(address, plugin: entry.plugin)

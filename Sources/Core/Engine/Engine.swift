@@ -76,11 +76,19 @@ public struct Engine: Sendable {
   ///
   /// `loaded` is consumed: each plugin's desired state goes once that plugin has planned (at
   /// thousands of accounts they are MBs, and planning is the peak of a first apply). A caller
-  /// that keeps its own copy keeps them.
-  public func plan(_ loaded: consuming LoadedHost, host: Host, ledger: Ledger) throws -> Plan {
+  /// that keeps its own copy keeps them. With `forDisplay` false (a plan only applied, by
+  /// `apply` printing text) each change's summary and diff, which only showing it needs, go
+  /// as soon as its plugin has planned: the next plugins plan into the memory they held.
+  public func plan(
+    _ loaded: consuming LoadedHost, host: Host, ledger: Ledger, forDisplay: Bool = true
+  ) throws -> Plan {
     var parts: [PluginPlan] = []
     for (i, plugin) in plugins.enumerated() {
-      parts.append(try observeAndPlan(plugin, loaded.desired[i], host: host, ledger: ledger))
+      var part = try observeAndPlan(plugin, loaded.desired[i], host: host, ledger: ledger)
+      if !forDisplay {
+        for j in part.changes.indices { part.changes[j].dropPresentation() }
+      }
+      parts.append(part)
       loaded.desired[i] = LoadedHost.Planned()
     }
     return try assemble(loaded, facts: host.facts, parts: consume parts)

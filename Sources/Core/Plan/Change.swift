@@ -82,6 +82,13 @@ public struct Change: Sendable, Codable, Hashable {
     payload = .null
     diff = []
   }
+
+  /// Lets go of what only showing the change needs, its summary and diff, for a plan that is
+  /// applied without being shown (`Engine.plan(_:host:ledger:forDisplay:)`).
+  mutating func dropPresentation() {
+    summary = ""
+    diff = []
+  }
 }
 
 extension Change.Cause {

@@ -45,12 +45,6 @@ public struct Plan: Sendable, Codable {
     changes.contains { [.new, .changed, .conflict, .prune, .adoption].contains($0.cause) }
   }
 
-  /// Lets go of every change's diff, for a caller that shows none (`apply` in text): a
-  /// first apply's diffs are MBs, which the ledger it builds can then reuse.
-  public mutating func dropDiffs() {
-    for i in changes.indices { changes[i].diff = [] }
-  }
-
   /// The plan as pretty JSON.
   public func json() -> String {
     let encoder = JSONEncoder()
