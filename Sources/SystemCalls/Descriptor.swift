@@ -177,11 +177,23 @@ extension Descriptor {
     _ name: String, with bytes: [UInt8], temporary: String, mode: UInt32, uid: UInt32, gid: UInt32,
     durable: Bool = true
   ) throws {
+    try replaceAtomically(
+      name, temporary: temporary, mode: mode, uid: uid, gid: gid, durable: durable, contents: { try $0(bytes) })
+  }
+
+  /// As `replaceAtomically(_:with:temporary:mode:uid:gid:durable:)`, the contents handed
+  /// over in pieces: `contents` calls `write` with each, in order, so that a large file is
+  /// never held whole in memory. An error `contents` throws fails the replacement.
+  /// `openat(2)`, `fchown(2)`, `fchmod(2)`, `write(2)`, `fsync(2)`, `renameat(2)`
+  public func replaceAtomically(
+    _ name: String, temporary: String, mode: UInt32, uid: UInt32, gid: UInt32, durable: Bool = true,
+    contents: (_ write: ([UInt8]) throws -> Void) throws -> Void
+  ) throws {
     let file = try open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
     do {
       try file.changeOwner(uid: uid, gid: gid)
       try file.changeMode(mode)
-      try file.writeAll(bytes)
+      try contents { try file.writeAll($0) }
       if durable { try file.sync() }
       try rename(temporary, to: name, in: self)
     } catch {

@@ -18,4 +18,16 @@ public enum MemoryAllocator {
     _ = unsafeBitCast(symbol, to: Mallopt.self)(-3, 128 * 1024)
     #endif
   }
+
+  /// Gives the free pages inside the heap back to the system. By itself glibc returns only
+  /// the free top of the heap: memory freed below blocks still in use (a first apply's plan,
+  /// under the ledger the apply built) stays resident, and what the run allocates next comes
+  /// on top of it. Elsewhere than glibc it does nothing. `dlsym(3)`, `malloc_trim(3)`
+  public static func releaseFreeMemory() {
+    #if canImport(Glibc)
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+    _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    #endif
+  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import SystemCalls
 import SystemdBus
 
 /// `reconcile apply`: make the host match the repository.
@@ -21,9 +22,10 @@ struct ApplyCommand: ParsableCommand {
 
   func run() throws {
     let session = try Session(options: options)
-    // Optional so that the declarations and desired states can go before applying: at
-    // thousands of accounts they are tens of MiB the apply does not need.
-    var loaded: Engine.LoadedHost? = try session.load()
+    // Consumed by planning, which lets each desired state go once planned: at thousands of
+    // accounts they are tens of MiB the apply does not need.
+    let loaded = try session.load()
+    let warnings = loaded.warnings
     let lock: RunLock
     do {
       lock = try RunLock(fs: session.host.fs, stateDirectory: session.stateDirectory)
@@ -44,13 +46,12 @@ struct ApplyCommand: ParsableCommand {
       (previous, journal) = try Ledger.open(
         from: session.host.fs, stateDirectory: session.stateDirectory)
       try journal.removeStale()
-      plan = try session.plan(loaded!, ledger: previous)
+      // Text shows outcomes, not the plan: its summaries and diffs are not kept.
+      plan = try session.plan(consume loaded, ledger: previous, forDisplay: options.format == .json)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)
     }
-    let warnings = loaded?.warnings ?? []
-    loaded = nil
     session.print(diagnostics: Diagnostics(plan.diagnostics.filter { !warnings.contains($0) }))
     if plan.diagnostics.contains(where: { $0.severity == .error }) {
       Terminal.error("error: nothing was applied because of the errors above\n")
@@ -58,9 +59,17 @@ struct ApplyCommand: ParsableCommand {
     }
     var ledger = previous
     let started = Date().timeIntervalSince1970
-    let report = session.engine.apply(plan, host: session.host, ledger: &ledger) { address, entry in
+    let changedSomething = !plan.isEmpty
+    let limitations = plan.limitations
+    // The engine lets each change's payload go once it is applied; only the JSON output,
+    // which shows the plan, keeps them.
+    let shown = options.format == .json ? plan : nil
+    if changedSomething { MemoryAllocator.releaseFreeMemory() }
+    let report = session.engine.apply(consume plan, host: session.host, ledger: &ledger) { address, entry in
       try journal.record(address, plugin: entry.plugin)
     }
+    // The plan is gone (unless shown): what the run needs next does not come on top of it.
+    if changedSomething { MemoryAllocator.releaseFreeMemory() }
     var errors: [String] = []
     do {
       // The ledger first (a new generation, which makes the journal stale), then the journal.
@@ -73,18 +82,22 @@ struct ApplyCommand: ParsableCommand {
     } catch {
       errors.append("could not record what was applied: \(error)")
     }
+    // Written: the ledgers go before the run's records are made (tens of MB at thousands of
+    // accounts).
+    _ = consume ledger
+    _ = consume previous
     let record = RunRecord(
       time: started, host: session.hostName, commit: session.source.update?.commit.hex, source: session.tree.origin,
-      plan: plan, report: report, errors: errors)
-    session.record(record, changedSomething: !plan.isEmpty)
+      report: report, errors: errors)
+    session.record(record, changedSomething: changedSomething)
     for error in errors { Terminal.error("error: \(error)\n") }
     printDebugCounters(session)
-    switch options.format {
-    case .json: Terminal.out(ApplyOutput(plan: plan, report: report).json() + "\n")
-    case .text:
+    if let shown {
+      Terminal.out(ApplyOutput(plan: shown, report: report).json() + "\n")
+    } else {
       let renderer = PlanRenderer(colour: Terminal.colour())
-      for limitation in plan.limitations { Terminal.out("note: \(limitation)\n") }
-      Terminal.out(plan.isEmpty ? "No changes. The host matches the repository.\n" : renderer.render(report))
+      for limitation in limitations { Terminal.out("note: \(limitation)\n") }
+      Terminal.out(changedSomething ? renderer.render(report) : "No changes. The host matches the repository.\n")
     }
     if !record.succeeded { throw ExitCode(ExitCodes.failure) }
     if report.foundDrift { throw ExitCode(ExitCodes.drift) }

@@ -89,9 +89,10 @@ struct Session {
     return loaded
   }
 
-  /// Plans, adding what the source has to say.
-  func plan(_ loaded: Engine.LoadedHost, ledger: Ledger) throws -> Plan {
-    var plan = try engine.plan(loaded, host: host, ledger: ledger)
+  /// Plans, adding what the source has to say. `loaded` is consumed, and with `forDisplay`
+  /// false the changes keep no summary or diff (`Engine.plan`).
+  func plan(_ loaded: consuming Engine.LoadedHost, ledger: Ledger, forDisplay: Bool = true) throws -> Plan {
+    var plan = try engine.plan(consume loaded, host: host, ledger: ledger, forDisplay: forDisplay)
     plan.limitations = source.limitations + plan.limitations
     return plan
   }

@@ -29,6 +29,21 @@ import Testing
     #expect(order == ["activation:user/container-x.service", "volume:u/data", "user:u"])
   }
 
+  @Test func ordersInPlaceAsSortDoes() throws {
+    // Cycles of every length in the permutation: a chain, deletions reversed, ties, `after`.
+    var volume = change("volume:u/data", .delete, after: ["user:u"])
+    volume.after = ["activation:user/c.service"]
+    let changes = [
+      change("unit:x", after: ["user:a"]), change("user:a", after: ["group:a"]), change("group:a"),
+      change("user:u", .delete), volume, change("activation:user/c.service", .delete),
+      change("unit:y", after: ["unit:x"]), change("group:b"), change("user:b", after: ["group:b", "unit:y"]),
+    ]
+    var ordered = changes
+    try DependencyOrder.order(&ordered)
+    #expect(ordered == (try DependencyOrder.sort(changes).ordered))
+    #expect(ordered.map(\.address) != changes.map(\.address))
+  }
+
   @Test func namesTheCycle() {
     let changes = [
       change("a:1", after: ["a:2"]), change("a:2", after: ["a:3"]), change("a:3", after: ["a:1"]), change("b:1"),

@@ -140,6 +140,27 @@ import Testing
     #expect(Self.withoutGeneration(second) == Self.withoutGeneration(first))
   }
 
+  /// A ledger larger than one piece of the streamed write (64 KiB) comes back whole, every
+  /// entry once and in order.
+  @Test func aLedgerOfManyPiecesSurvivesARoundTrip() throws {
+    let scratch = try ScratchDirectory()
+    let fs = try RootedFileSystem(root: scratch.path)
+    var ledger = Ledger()
+    for i in 0..<3000 {
+      let name = "job\(i).service"
+      ledger[Address("unit", name)] = .init(
+        plugin: "units", applied: "sha256:\(String(repeating: "0", count: 64))", declared: "d\(i)",
+        created: true, facts: ["path": "/etc/systemd/system/\(name)"])
+    }
+    try ledger.store(in: fs, stateDirectory: Self.state, previous: nil)
+    let text = try scratch.read("var/lib/reconcile/ledger.json")
+    #expect(text.utf8.count > 3 * 65536)
+    #expect(try Ledger.load(from: fs, stateDirectory: Self.state).entries == ledger.entries)
+    let addresses = text.split(separator: "\n").filter { $0.hasPrefix(#"{"address":"#) }
+    #expect(addresses.count == 3000)
+    #expect(text.hasSuffix("\n]}\n"))
+  }
+
   /// `text` without its `"generation":"…",` member.
   static func withoutGeneration(_ text: String) -> String {
     text.replacingOccurrences(

@@ -18,8 +18,8 @@ import Testing
         ChangeOutcome(change: $0, status: .applied, message: message ?? "a \"quoted\" / note")
       }, error: nil, duration: 1.5)
     return RunRecord(
-      time: 1_764_000_000.25, host: "bench", commit: nil, source: "/srv/state", plan: plan,
-      report: report, errors: ["one \u{1F642}"])
+      time: 1_764_000_000.25, host: "bench", commit: nil, source: "/srv/state", report: report,
+      errors: ["one \u{1F642}"])
   }
 
   @Test(arguments: [0, 1, 3])
@@ -43,6 +43,22 @@ import Testing
     let records = try log.records()
     #expect(records.map(\.changes.count) == [2, 1])
     #expect(records.map { $0.changes.first?.message } == ["first", "second"])
+    #expect(records.map { $0.changes.first?.plugin } == ["units", "units"])
     #expect(try scratch.read("var/lib/reconcile/runs.jsonl").split(separator: "\n").count == 2)
+  }
+
+  @Test func appendDropsTheOldestRecordsBeyondTheSizeBoundButKeepsTheNewest() throws {
+    let scratch = try ScratchDirectory()
+    let fs = try RootedFileSystem(root: scratch.path)
+    let log = RunLog(fs: fs, stateDirectory: HostPath("/var/lib/reconcile")!)
+    // Three changes with this message make a record larger than the bound by itself.
+    let large = String(repeating: "x", count: RunLog.maximumBytes / 3 + 1)
+    try log.append(Self.record(changes: 1, message: "first"))
+    try log.append(Self.record(changes: 2, message: "second"))
+    #expect(try log.records().map { $0.changes.first?.message } == ["first", "second"])
+    try log.append(Self.record(changes: 3, message: large))
+    #expect(try log.records().map(\.changes.count) == [3])
+    try log.append(Self.record(changes: 1, message: "fourth"))
+    #expect(try log.records().map { $0.changes.first?.message } == ["fourth"])
   }
 }

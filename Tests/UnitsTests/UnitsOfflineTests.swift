@@ -28,6 +28,26 @@ import Units
       host: "gemini", root: root)
   }
 
+  /// A plan made only to be applied (`apply` printing text) keeps no summary or diff, and
+  /// applying it converges the host as the full plan does.
+  @Test func aPlanOnlyForApplyingKeepsTheStepsWithoutSummariesOrDiffs() throws {
+    let fs = try harness.fileSystem()
+    let host = Host(
+      fs: fs,
+      facts: HostFacts(
+        name: "gemini", live: false, liveUnavailableReason: nil, stateDirectory: harness.stateDirectory))
+    let shown = try harness.engine.plan(try harness.load(), host: host, ledger: Ledger())
+    let applied = try harness.engine.plan(try harness.load(), host: host, ledger: Ledger(), forDisplay: false)
+    #expect(shown.changes.contains { !$0.diff.isEmpty } && shown.changes.allSatisfy { !$0.summary.isEmpty })
+    #expect(applied.changes.allSatisfy { $0.diff.isEmpty && $0.summary.isEmpty })
+    #expect(applied.changes.map(\.address) == shown.changes.map(\.address))
+    #expect(applied.changes.map(\.payload) == shown.changes.map(\.payload))
+    var ledger = Ledger()
+    #expect(harness.engine.apply(applied, host: host, ledger: &ledger).succeeded)
+    try ledger.store(in: fs, stateDirectory: harness.stateDirectory, previous: nil)
+    #expect(try harness.plan().changes.isEmpty)
+  }
+
   @Test func enablementLinksMatchSystemctl() throws {
     let result = try harness.apply()
     #expect(result.report.succeeded)

@@ -13,7 +13,43 @@ public enum DependencyOrder {
   /// The order in which to apply `changes`, and for each change (by index in the result) the
   /// indexes of the changes that must succeed first. Ties keep the input order.
   public static func sort(_ changes: [Change]) throws -> (ordered: [Change], prerequisites: [[Int]]) {
+    let (order, prerequisites) = try orderAndPrerequisites(changes)
+    return (order.map { changes[$0] }, prerequisites)
+  }
+
+  /// Puts `changes` in the order `sort` gives, in place: a plan of tens of thousands of
+  /// changes is not copied to be ordered.
+  public static func order(_ changes: inout [Change]) throws {
+    let order = try orderAndPrerequisites(changes).order
+    // Position p takes the change at order[p]: follow each cycle of that permutation, keeping
+    // aside only the change its first position held.
+    var placed = [Bool](repeating: false, count: changes.count)
+    for start in changes.indices where !placed[start] {
+      let first = changes[start]
+      var p = start
+      while true {
+        placed[p] = true
+        let source = order[p]
+        if source == start {
+          changes[p] = first
+          break
+        }
+        changes[p] = changes[source]
+        p = source
+      }
+    }
+  }
+
+  /// For changes already in application order (a plan's), the indexes of the changes each
+  /// needs to succeed first: `sort(changes).prerequisites` without the reordered copy.
+  public static func prerequisites(of changes: [Change]) throws -> [[Int]] {
+    try orderAndPrerequisites(changes).prerequisites
+  }
+
+  /// The application order (indexes into `changes`) and each ordered change's prerequisites.
+  private static func orderAndPrerequisites(_ changes: [Change]) throws -> (order: [Int], prerequisites: [[Int]]) {
     var index: [Address: Int] = [:]
+    index.reserveCapacity(changes.count)
     for (i, change) in changes.enumerated() where index[change.address] == nil { index[change.address] = i }
     // before[i]: changes that must come before change i.
     var before = [[Int]](repeating: [], count: changes.count)
@@ -53,7 +89,7 @@ public enum DependencyOrder {
     }
     var position = [Int](repeating: 0, count: changes.count)
     for (p, i) in order.enumerated() { position[i] = p }
-    return (order.map { changes[$0] }, order.map { i in before[i].map { position[$0] }.sorted() })
+    return (order, order.map { i in before[i].map { position[$0] }.sorted() })
   }
 
   private static func findCycle(before: [[Int]], remaining: Set<Int>) -> [Int] {

@@ -38,6 +38,9 @@ public struct Engine: Sendable {
     public mutating func dropDeclarations() {
       declarations = HostDeclarations(host: declarations.host, layers: [], units: [], tree: declarations.tree)
     }
+
+    /// What stands in `desired` for a plugin's desired state once it has been planned.
+    struct Planned: Sendable {}
   }
 
   /// Loads and validates `host` from `tree`. Returns nil when there are errors; every
@@ -70,12 +73,25 @@ public struct Engine: Sendable {
   /// Each plugin's observation goes straight to its planner, without the JSON round trip a
   /// saved snapshot takes (`observe` then `plan(_:observation:)` give the same plan): on a
   /// host with thousands of resources, encoding and decoding it cost a third of a no-op run.
-  public func plan(_ loaded: LoadedHost, host: Host, ledger: Ledger) throws -> Plan {
+  ///
+  /// `loaded` is consumed: each plugin's desired state goes once that plugin has planned (at
+  /// thousands of accounts they are MBs, and planning is the peak of a first apply). A caller
+  /// that keeps its own copy keeps them. With `forDisplay` false (a plan only applied, by
+  /// `apply` printing text) each change's summary and diff, which only showing it needs, go
+  /// as soon as its plugin has planned: the next plugins plan into the memory they held.
+  public func plan(
+    _ loaded: consuming LoadedHost, host: Host, ledger: Ledger, forDisplay: Bool = true
+  ) throws -> Plan {
     var parts: [PluginPlan] = []
-    for (plugin, desired) in zip(plugins, loaded.desired) {
-      parts.append(try observeAndPlan(plugin, desired, host: host, ledger: ledger))
+    for (i, plugin) in plugins.enumerated() {
+      var part = try observeAndPlan(plugin, loaded.desired[i], host: host, ledger: ledger)
+      if !forDisplay {
+        for j in part.changes.indices { part.changes[j].dropPresentation() }
+      }
+      parts.append(part)
+      loaded.desired[i] = LoadedHost.Planned()
     }
-    return try assemble(loaded, facts: host.facts, parts: parts)
+    return try assemble(loaded, facts: host.facts, parts: consume parts)
   }
 
   /// Reads everything the plugins need from the host, changing nothing. The result is a
@@ -94,29 +110,35 @@ public struct Engine: Sendable {
     for (plugin, desired) in zip(plugins, loaded.desired) {
       parts.append(try plan(plugin, desired, observation: observation))
     }
-    return try assemble(loaded, facts: observation.facts, parts: parts)
+    return try assemble(loaded, facts: observation.facts, parts: consume parts)
   }
 
   /// The plan made of every plugin's part, in application order.
+  ///
+  /// Each part's list of changes goes once copied into the plan's, and the unordered list once
+  /// ordered: a first apply plans tens of thousands of changes, and every list of them is MBs.
   private func assemble(
-    _ loaded: LoadedHost, facts: HostFacts, parts: [PluginPlan]
+    _ loaded: LoadedHost, facts: HostFacts, parts: consuming [PluginPlan]
   ) throws -> Plan {
     var changes: [Change] = []
+    changes.reserveCapacity(parts.reduce(0) { $0 + $1.changes.count })
     var diagnostics = Diagnostics(loaded.warnings)
     var limitations: [String] = []
     var ledgerUpdates: [Address: Ledger.Entry?] = [:]
     var notes: [String: [String]] = [:]
     if let reason = facts.liveUnavailableReason { limitations.append(reason) }
-    for (plugin, part) in zip(plugins, parts) {
-      changes += part.changes
-      diagnostics.append(contentsOf: part.diagnostics)
-      limitations += part.limitations
-      ledgerUpdates.merge(part.ledgerUpdates) { $1 }
-      if !part.notes.isEmpty { notes[plugin.name] = part.notes }
+    for (i, plugin) in zip(parts.indices, plugins) {
+      changes += parts[i].changes
+      parts[i].changes = []
+      diagnostics.append(contentsOf: parts[i].diagnostics)
+      limitations += parts[i].limitations
+      ledgerUpdates.merge(parts[i].ledgerUpdates) { $1 }
+      if !parts[i].notes.isEmpty { notes[plugin.name] = parts[i].notes }
     }
-    let ordered = Self.markReportOnly(try DependencyOrder.sort(changes).ordered, policy: loaded.driftPolicy)
+    try DependencyOrder.order(&changes)
+    Self.markReportOnly(&changes, policy: loaded.driftPolicy)
     var plan = Plan(
-      host: loaded.declarations.host, source: loaded.declarations.tree.origin, changes: ordered,
+      host: loaded.declarations.host, source: loaded.declarations.tree.origin, changes: changes,
       diagnostics: diagnostics.sorted, limitations: limitations)
     plan.ledgerUpdates = ledgerUpdates
     plan.notes = notes
@@ -131,61 +153,42 @@ public struct Engine: Sendable {
   /// records them durably (`LedgerJournal.record`): a run killed after the creation then
   /// leaves a record that reconcile made the resource. A change whose checkpoint fails is
   /// not applied.
+  ///
+  /// The plan is consumed: each change's payload and diff are let go once it is done, so a
+  /// first apply of tens of thousands of changes does not hold them all to the end. A caller
+  /// that keeps its own copy of the plan keeps them (and pays for a copy of the list).
   public func apply(
-    _ plan: Plan, host: Host, ledger: inout Ledger,
+    _ plan: consuming Plan, host: Host, ledger: inout Ledger,
     checkpoint: (Address, Ledger.Entry) throws -> Void = { _, _ in }
   ) -> ApplyReport {
     let started = ContinuousClock.now
     var outcomes: [ChangeOutcome] = []
     let prerequisites: [[Int]]
     do {
-      prerequisites = try DependencyOrder.sort(plan.changes).prerequisites
+      prerequisites = try DependencyOrder.prerequisites(of: plan.changes)
     } catch {
       return ApplyReport(outcomes: [], error: "\(error)", duration: 0)
     }
+    // Room for an entry a change, made at once: grown by doubling, a first apply's table was
+    // copied at each step, the last copy 3 MB beside the new 6 MB at 5,000 users.
+    if !plan.changes.isEmpty { ledger.entries.reserveCapacity(ledger.entries.count + plan.changes.count) }
     for (address, entry) in plan.ledgerUpdates { ledger[address] = entry }
+    plan.ledgerUpdates = [:]
     let byName = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    for (i, change) in plan.changes.enumerated() {
-      if change.reportOnly {
-        outcomes.append(
-          ChangeOutcome(change: change, status: .reported, message: "drift reported, not reverted (drift policy)"))
-        continue
-      }
+    outcomes.reserveCapacity(plan.changes.count)
+    for i in plan.changes.indices {
+      let change = plan.changes[i]
       if let blocker = prerequisites[i].first(where: {
         outcomes[$0].status == .failed || outcomes[$0].status == .skipped
-      }) {
+      }), !change.reportOnly {
         outcomes.append(
           ChangeOutcome(
             change: change, status: .skipped,
             message: "skipped because \(plan.changes[blocker].address) was not applied"))
-        continue
+      } else {
+        outcomes.append(apply(change, plugin: byName[change.plugin], host: host, ledger: &ledger, checkpoint))
       }
-      guard let plugin = byName[change.plugin] else {
-        outcomes.append(ChangeOutcome(change: change, status: .failed, message: "no plugin named \(change.plugin)"))
-        continue
-      }
-      let announced = change.action == .create && ledger[change.address] == nil
-      if announced {
-        let entry = Ledger.Entry.interrupted(plugin: change.plugin)
-        ledger[change.address] = entry
-        do {
-          try checkpoint(change.address, entry)
-        } catch {
-          ledger[change.address] = nil
-          outcomes.append(
-            ChangeOutcome(
-              change: change, status: .failed,
-              message: "not applied: could not record it in the ledger first: \(error)"))
-          continue
-        }
-      }
-      do {
-        let note = try plugin.apply(change, host: host, ledger: &ledger)
-        outcomes.append(ChangeOutcome(change: change, status: .applied, message: note))
-      } catch {
-        if announced, ledger[change.address]?.interrupted == true { ledger[change.address] = nil }
-        outcomes.append(ChangeOutcome(change: change, status: .failed, message: "\(error)"))
-      }
+      plan.changes[i].dropInstructions()
     }
     let elapsed = ContinuousClock.now - started
     return ApplyReport(
@@ -193,13 +196,48 @@ public struct Engine: Sendable {
       duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
   }
 
+  /// Applies one change whose prerequisites were applied: announced to `checkpoint` first
+  /// when it creates a resource the ledger does not know.
+  private func apply(
+    _ change: Change, plugin: (any Plugin)?, host: Host, ledger: inout Ledger,
+    _ checkpoint: (Address, Ledger.Entry) throws -> Void
+  ) -> ChangeOutcome {
+    if change.reportOnly {
+      return ChangeOutcome(change: change, status: .reported, message: "drift reported, not reverted (drift policy)")
+    }
+    guard let plugin else {
+      return ChangeOutcome(change: change, status: .failed, message: "no plugin named \(change.plugin)")
+    }
+    let announced = change.action == .create && ledger[change.address] == nil
+    if announced {
+      let entry = Ledger.Entry.interrupted(plugin: change.plugin)
+      ledger[change.address] = entry
+      do {
+        try checkpoint(change.address, entry)
+      } catch {
+        ledger[change.address] = nil
+        return ChangeOutcome(
+          change: change, status: .failed, message: "not applied: could not record it in the ledger first: \(error)")
+      }
+    }
+    do {
+      let note = try plugin.apply(change, host: host, ledger: &ledger)
+      return ChangeOutcome(change: change, status: .applied, message: note)
+    } catch {
+      if announced, ledger[change.address]?.interrupted == true { ledger[change.address] = nil }
+      return ChangeOutcome(change: change, status: .failed, message: "\(error)")
+    }
+  }
+
   /// Marks drift the policy reports only, and the consequences (reloads, restarts) that
   /// follow only from such drift.
-  static func markReportOnly(_ changes: [Change], policy: DriftPolicy) -> [Change] {
-    var changes = changes
+  static func markReportOnly(_ changes: inout [Change], policy: DriftPolicy) {
     for i in changes.indices where changes[i].cause == .drift && policy.mode(for: changes[i]) == .report {
       changes[i].reportOnly = true
     }
+    // Without drift to report there are no consequences to mark: a first apply of tens of
+    // thousands of changes needs no index of them.
+    guard changes.contains(where: \.reportOnly) else { return }
     var index: [Address: Int] = [:]
     for (i, change) in changes.enumerated() { index[change.address] = i }
     var moved = true
@@ -213,7 +251,6 @@ public struct Engine: Sendable {
         }
       }
     }
-    return changes
   }
 
   // Opened-existential helpers: each plugin's Desired travels type-erased between phases.
@@ -275,13 +312,20 @@ public struct Engine: Sendable {
 public struct ChangeOutcome: Sendable, Codable {
   public enum Status: String, Sendable, Codable { case applied, failed, skipped, reported }
   public var address: Address
+  /// The plugin that made the change (for the run log); not part of the JSON document.
+  public var plugin = ""
   public var action: Change.Action
   public var cause: Change.Cause
   public var status: Status
   public var message: String?
 
+  enum CodingKeys: String, CodingKey {
+    case address, action, cause, status, message
+  }
+
   public init(change: Change, status: Status, message: String?) {
     address = change.address
+    plugin = change.plugin
     action = change.action
     cause = change.cause
     self.status = status

@@ -140,6 +140,15 @@ public final class RootedFileSystem: Sendable {
   /// the target exists and is not a regular file (a symlink planted there is never followed
   /// nor replaced).
   public func write(_ path: HostPath, _ bytes: [UInt8], mode: UInt32, uid: UInt32 = 0, gid: UInt32 = 0) throws {
+    try write(path, mode: mode, uid: uid, gid: gid, contents: { try $0(bytes) })
+  }
+
+  /// As `write(_:_:mode:uid:gid:)`, the contents handed over in pieces: `contents` calls
+  /// `write` with each, in order, so that a large file (the ledger) is never held whole.
+  public func write(
+    _ path: HostPath, mode: UInt32, uid: UInt32 = 0, gid: UInt32 = 0,
+    contents: (_ write: ([UInt8]) throws -> Void) throws -> Void
+  ) throws {
     let dir = try makeFolders(path.parent)
     if let st = try? dir.status(of: path.name), st.kind != .regular {
       throw FileSystemError(
@@ -149,7 +158,7 @@ public final class RootedFileSystem: Sendable {
     do {
       try removeStaleTemporaries(in: dir, for: path.name)
       try dir.replaceAtomically(
-        path.name, with: bytes, temporary: ".\(path.name).reconcile-tmp", mode: mode, uid: uid, gid: gid)
+        path.name, temporary: ".\(path.name).reconcile-tmp", mode: mode, uid: uid, gid: gid, contents: contents)
     } catch let error as SystemCallError {
       throw FileSystemError(path: realPath(path), reason: "could not be written: \(error)")
     }

@@ -34,28 +34,28 @@ public struct Change: Sendable, Codable, Hashable {
   /// One line saying what will be done, e.g. "install and enable".
   public var summary: String
   /// A human-readable diff (unified-diff style lines), possibly empty.
-  public var diff: [String]
+  public var diff: Diff
   /// Addresses of changes that must be applied first (reversed for deletions).
   public var dependsOn: [Address]
   /// Addresses of changes that must be applied first whatever this change's action (never
   /// reversed): a container's volume is removed only after the unit that used it stopped.
   public var after: [Address] = []
   /// The plugin's own instructions for applying the change (JSON of its payload type).
-  public var payload: JSONValue
+  public var payload: Payload
   /// Drift the policy says to report only: shown, never applied.
   public var reportOnly = false
 
   public init(
     address: Address, action: Action, cause: Cause, plugin: String, summary: String,
     diff: [String] = [], dependsOn: [Address] = [], after: [Address] = [],
-    payload: JSONValue = .null
+    payload: Payload = .null
   ) {
     self.address = address
     self.action = action
     self.cause = cause
     self.plugin = plugin
     self.summary = summary
-    self.diff = diff
+    self.diff = Diff(diff)
     self.dependsOn = dependsOn
     self.after = after
     self.payload = payload
@@ -68,12 +68,26 @@ public struct Change: Sendable, Codable, Hashable {
   ) {
     self.init(
       address: address, action: action, cause: cause, plugin: plugin, summary: summary, diff: diff,
-      dependsOn: dependsOn, after: after, payload: (try? JSONValue(encoding: payload)) ?? .null)
+      dependsOn: dependsOn, after: after, payload: (try? Change.Payload(encoding: payload)) ?? .null)
   }
 
   /// Decodes the payload as the plugin's type.
   public func payload<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
     try payload.decode(as: type)
+  }
+
+  /// Lets go of what only applying and showing the change need, its payload and diff, once
+  /// it is done (`Engine.apply`); what a report of it needs stays.
+  mutating func dropInstructions() {
+    payload = .null
+    diff = []
+  }
+
+  /// Lets go of what only showing the change needs, its summary and diff, for a plan that is
+  /// applied without being shown (`Engine.plan(_:host:ledger:forDisplay:)`).
+  mutating func dropPresentation() {
+    summary = ""
+    diff = []
   }
 }
 

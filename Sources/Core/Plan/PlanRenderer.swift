@@ -77,7 +77,7 @@ public struct PlanRenderer: Sendable {
       + paint("[\(cause)]", "2") + "\n"
   }
 
-  private func diff(_ lines: [String]) -> String {
+  private func diff(_ lines: Change.Diff) -> String {
     var out = ""
     for line in lines.prefix(diffLimit) {
       let code = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : "2"

@@ -20,7 +20,7 @@ extension Review {
             Document.Change(
               address: $0.address.description, action: $0.action, cause: $0.cause,
               summary: $0.summary,
-              diff: $0.diff, reportOnly: $0.reportOnly ? true : nil)
+              diff: Array($0.diff), reportOnly: $0.reportOnly ? true : nil)
           },
           notes: host.notes,
           newDiagnostics: host.newDiagnostics.map {

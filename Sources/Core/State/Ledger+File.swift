@@ -126,10 +126,15 @@ extension Ledger {
     return (address, entry)
   }
 
-  /// The file's bytes in the current version, naming `generation`.
-  func fileBytes(generation: String = Ledger.newGeneration()) -> [UInt8] {
+  /// The file's bytes in the current version, naming `generation`, handed to `write` in
+  /// pieces of about `pieceSize` bytes: the ledger of a large host (8 MB at 5,000 users) is
+  /// written without being held whole beside itself.
+  func writeFile(
+    generation: String = Ledger.newGeneration(), pieceSize: Int = 1 << 16,
+    _ write: ([UInt8]) throws -> Void
+  ) rethrows {
     var out: [UInt8] = []
-    out.reserveCapacity(entries.count * 256 + 4096)
+    out.reserveCapacity(pieceSize + 4096)
     out.append(contentsOf: #"{"version":\#(Self.currentVersion),"generation":"#.utf8)
     Self.append(generation, to: &out)
     out.append(UInt8(ascii: ","))
@@ -167,9 +172,13 @@ extension Ledger {
       }
       if entry.interrupted == true { out.append(contentsOf: #","interrupted":true"#.utf8) }
       out.append(UInt8(ascii: "}"))
+      if out.count >= pieceSize {
+        try write(out)
+        out.removeAll(keepingCapacity: true)
+      }
     }
     out.append(contentsOf: "\n]}\n".utf8)
-    return out
+    try write(out)
   }
 
   private static func append(_ map: [String: String], to out: inout [UInt8]) {

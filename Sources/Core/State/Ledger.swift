@@ -80,7 +80,7 @@ public struct Ledger: Sendable, Codable, Equatable {
     // Missing parents (/var/lib on a bare root) are ordinary folders; only the last is private.
     try fs.makeFolders(stateDirectory.parent)
     try fs.makeFolders(stateDirectory, mode: 0o700)
-    try fs.write(stateDirectory.child(Ledger.path), fileBytes(), mode: 0o600)
+    try fs.write(stateDirectory.child(Ledger.path), mode: 0o600) { try writeFile($0) }
   }
 
   /// Equal entries and memory (the version a ledger was read in does not count).

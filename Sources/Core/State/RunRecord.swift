@@ -25,17 +25,15 @@ public struct RunRecord: Sendable, Codable, Equatable {
   /// Errors that stopped or failed the run.
   public var errors: [String]
 
-  public init(
-    time: Double, host: String, commit: String?, source: String, plan: Plan, report: ApplyReport, errors: [String]
-  ) {
+  /// The record of `report`; `errors` are those of the run besides its failed changes.
+  public init(time: Double, host: String, commit: String?, source: String, report: ApplyReport, errors: [String]) {
     self.time = time
     self.host = host
     self.commit = commit
     self.source = source
-    let plugins = Dictionary(plan.changes.map { ($0.address, $0.plugin) }, uniquingKeysWith: { a, _ in a })
     changes = report.outcomes.map {
       Entry(
-        address: $0.address, plugin: plugins[$0.address] ?? "", action: $0.action, cause: $0.cause, outcome: $0.status,
+        address: $0.address, plugin: $0.plugin, action: $0.action, cause: $0.cause, outcome: $0.status,
         message: $0.message)
     }
     duration = report.duration
@@ -77,47 +75,67 @@ public struct RunLog: Sendable {
   /// Appends `record`, dropping the oldest records beyond the bounds; atomic.
   ///
   /// The records already there are kept as the bytes they are (lines that are not a JSON
-  /// object are dropped), and the new one is encoded change by change: decoding the log and
-  /// encoding a first run's record of tens of thousands of changes in one piece took most of
-  /// the memory of that run.
+  /// object are dropped), and the new one is encoded change by change into the same buffer:
+  /// decoding the log and encoding a first run's record of tens of thousands of changes in
+  /// one piece took most of the memory of that run, and so did a second copy of its bytes.
   public func append(_ record: RunRecord) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let old =
       try fs.read(stateDirectory.child(Self.fileName), limit: Self.maximumBytes * 2) ?? []
-    var lines = old.split(separator: UInt8(ascii: "\n")).filter {
+    let kept = old.split(separator: UInt8(ascii: "\n")).filter {
       $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}")
-    }.map(Array.init)
-    lines.append(try Self.encode(record, with: encoder))
-    var total = lines.reduce(0) { $0 + $1.count + 1 }
-    while lines.count > 1 && (lines.count > Self.maximumRecords || total > Self.maximumBytes) {
-      total -= lines.removeFirst().count + 1
     }
-    try fs.makeFolders(stateDirectory, mode: 0o700)
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(total)
-    for line in lines {
+    bytes.reserveCapacity(old.count + 256 + record.changes.count * Self.bytesPerChange)
+    for line in kept {
       bytes += line
       bytes.append(UInt8(ascii: "\n"))
     }
+    try Self.encode(record, with: encoder, into: &bytes)
+    bytes.append(UInt8(ascii: "\n"))
+    // The oldest records beyond the bounds are cut from the front, in place.
+    var records = kept.count + 1
+    var cut = 0
+    for line in kept {
+      guard records > Self.maximumRecords || bytes.count - cut > Self.maximumBytes else { break }
+      cut += line.count + 1
+      records -= 1
+    }
+    bytes.removeFirst(cut)
+    try fs.makeFolders(stateDirectory, mode: 0o700)
     try fs.write(stateDirectory.child(Self.fileName), bytes, mode: 0o600)
   }
 
+  /// About the size of one change in a record (`{"action":"create","address":...}`), to
+  /// reserve the buffer once.
+  private static let bytesPerChange = 160
+
   /// `record` as `encoder` (sorted keys) writes it, its changes encoded one at a time.
   static func encode(_ record: RunRecord, with encoder: JSONEncoder) throws -> [UInt8] {
+    var out: [UInt8] = []
+    try encode(record, with: encoder, into: &out)
+    return out
+  }
+
+  /// Appends `record` as `encoder` (sorted keys) writes it to `out`, its changes encoded one
+  /// at a time.
+  static func encode(_ record: RunRecord, with encoder: JSONEncoder, into out: inout [UInt8]) throws {
     var empty = record
     empty.changes = []
     let head = Array(try encoder.encode(empty))
     // With sorted keys `changes` comes first: `{"changes":[],...`.
     let prefix = Array(#"{"changes":["#.utf8)
     guard head.starts(with: prefix), head.dropFirst(prefix.count).first == UInt8(ascii: "]")
-    else { return Array(try encoder.encode(record)) }
-    var out = prefix
+    else {
+      out += try encoder.encode(record)
+      return
+    }
+    out += prefix
     for (i, change) in record.changes.enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       out += try encoder.encode(change)
     }
     out += head.dropFirst(prefix.count)
-    return out
   }
 }
