@@ -1,30 +1,44 @@
 import Foundation
 
 extension TestBed {
+  /// What the example needs to run in a bed (`Tests/Fixtures/bed-example.json`, which
+  /// scripts/bench/live reads too): edits to its files, and the image archives they name.
+  struct BedExample: Decodable {
+    struct Edit: Decodable {
+      var path: String
+      var old: String
+      var new: String
+    }
+    struct Image: Decodable {
+      var archive: String
+      var name: String
+      var command: [String]
+    }
+    var edits: [Edit]
+    var images: [Image]
+
+    static let fixture: BedExample = {
+      let path = "\(packageRoot)/Tests/Fixtures/bed-example.json"
+      do {
+        return try JSONDecoder().decode(BedExample.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+      } catch {
+        fatalError("cannot read \(path): \(error)")
+      }
+    }()
+  }
+
   /// Edits that let the example host run in a bed: the bed has no registry, so the
   /// containers' images come from archives in the repository, and nspawn's seccomp filter
   /// forbids keyctl, so podman must not use a session keyring.
-  public static let exampleEdits: [(path: String, old: String, new: String)] = [
-    ("hosts/gemini.yaml", "podman:\n  runtime: crun\n", "podman:\n  runtime: crun\n  keyring: false\n"),
-    (
-      "roles/matrix/role.yaml", "    image: ghcr.io/example/matrix-bot:1.4\n",
-      "    image: ghcr.io/example/matrix-bot:1.4\n    image-archive: files/matrix-bot.tar\n"
-    ),
-    (
-      "roles/report/role.yaml", "    image: docker.io/library/busybox:1.36\n",
-      "    image: docker.io/library/busybox:1.36\n    image-archive: files/node-report.tar\n"
-    ),
-  ]
+  public static var exampleEdits: [(path: String, old: String, new: String)] {
+    BedExample.fixture.edits.map { ($0.path, $0.old, $0.new) }
+  }
 
   /// The image archives those edits name, built inside the bed by scripts/busybox-image:
   /// repository path, image name, command.
-  public static let exampleImages: [(archive: String, name: String, command: [String])] = [
-    (
-      "roles/matrix/files/matrix-bot.tar", "ghcr.io/example/matrix-bot:1.4",
-      ["/bin/sh", "-c", "trap 'exit 0' TERM; echo \"greeting=$GREETING\"; sleep 2147483647 & wait"]
-    ),
-    ("roles/report/files/node-report.tar", "docker.io/library/busybox:1.36", ["/bin/sh"]),
-  ]
+  public static var exampleImages: [(archive: String, name: String, command: [String])] {
+    BedExample.fixture.images.map { ($0.archive, $0.name, $0.command) }
+  }
 
   /// Applies `exampleEdits` to a copy of the example at `folder` on the host side.
   public static func editExample(at folder: String) throws {
