@@ -14,6 +14,11 @@ static inline int cgit2_set_owner_validation(int enabled) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
 
+/* Turns libgit2's object cache on (1) or off (0): process-wide. */
+static inline int cgit2_enable_caching(int enabled) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}
+
 /* Replaces the certificate authorities trusted for https with those in one PEM file
    (mbedTLS: process-wide, freeing the previous set). */
 static inline int cgit2_set_ssl_cert_file(const char *file) {

