@@ -56,6 +56,22 @@ import Testing
     #expect(!result.stdout.contains("vega"), "an untouched host is not shown")
   }
 
+  @Test("review writes nothing: not to the repository, not to this machine's accounts")
+  func reviewWritesNothing() throws {
+    let repository = try TreeSnapshot(fixture.path)
+    let accounts = try ["passwd", "group", "shadow", "gshadow", "subuid", "subgid"].map {
+      (name: $0, bytes: FileManager.default.contents(atPath: "/etc/" + $0))
+    }
+    for format in ["text", "json", "markdown"] {
+      let result = try fixture.review(["--base", "main", "--head", "change", "--format", format])
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    #expect(try TreeSnapshot(fixture.path).differences(from: repository) == [], "work tree and .git")
+    for file in accounts {
+      #expect(FileManager.default.contents(atPath: "/etc/" + file.name) == file.bytes, "/etc/\(file.name)")
+    }
+  }
+
   @Test func identicalTreesHaveNothingToDoInEveryFormat() throws {
     // A commit that changes only files outside what hosts are made of: same desired state.
     let docs = try ReviewFixture.commit(
