@@ -19,9 +19,7 @@ struct IDClashTests {
 
   init() throws {
     scratch = try ScratchDirectory("idclash")
-    try scratch.copy(from: exampleRepository, to: "repo")
-    try DebianRoot.seed(scratch.join("root"))
-    harness = .accounts(repository: scratch.join("repo"), root: scratch.join("root"))
+    harness = try .accountsOnExample(in: scratch)
   }
 
   /// The number after `prefix` in the diff of the change at `address`.

@@ -19,9 +19,7 @@ struct ObservationSnapshotTests {
 
   init() throws {
     scratch = try ScratchDirectory("snapshot")
-    try scratch.copy(from: exampleRepository, to: "repo")
-    try DebianRoot.seed(scratch.join("root"))
-    harness = .accounts(repository: scratch.join("repo"), root: scratch.join("root"))
+    harness = try .accountsOnExample(in: scratch)
   }
 
   /// The live plan and the plan of the observation after a JSON round trip, as JSON.
