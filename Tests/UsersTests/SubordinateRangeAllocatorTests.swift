@@ -128,4 +128,26 @@ struct SubordinateRangeAllocatorTests {
         "/etc/subuid:7:1: error: line has 2 fields where /etc/subuid has 3 (OWNER:START:COUNT)",
       ])
   }
+
+  @Test("each overlapping line names the first earlier line it overlaps, as a search of every line would")
+  func overlapsMatchASearch() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+      let count = Int.random(in: 1...40, using: &generator)
+      let ranges = (0..<count).map { index in
+        SubordinateRange(
+          owner: "u\(index)", start: UInt32.random(in: 0...1000, using: &generator),
+          count: UInt32.random(in: 1...80, using: &generator))
+      }
+      let text = ranges.map { "\($0.owner):\($0.start):\($0.count)\n" }.joined()
+      let expected = ranges.indices.compactMap { index -> String? in
+        guard let other = ranges[..<index].firstIndex(where: { $0.overlaps(ranges[index]) }) else {
+          return nil
+        }
+        return "/etc/subuid:\(index + 1):1: warning: \(ranges[index]) overlaps \(ranges[other]) on line \(other + 1)"
+      }
+      let file = SubordinateIDFile.parse(Array(text.utf8), file: "/etc/subuid")
+      #expect(file.problems.map(\.description) == expected, "\(text)")
+    }
+  }
 }

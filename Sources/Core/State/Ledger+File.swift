@@ -33,6 +33,8 @@ extension Ledger {
     var scanner = JSONScanner(bytes)
     var version: Int?
     var declarations = Set<String>()
+    // Filled here and set once: each change to `entries` replaces its address index.
+    var read: [String: Entry] = [:]
     try scanner.readObject { scanner, key in
       switch key {
       case "version": version = try scanner.readInt()
@@ -42,10 +44,10 @@ extension Ledger {
       case "entries":
         // Version 2 has one entry a line: the table made at its size at once, not grown by
         // doubling (each step held the old table and the new).
-        if version == Self.currentVersion { entries.reserveCapacity(Self.lineCount(bytes)) }
+        if version == Self.currentVersion { read.reserveCapacity(Self.lineCount(bytes)) }
         if scanner.peek() == UInt8(ascii: "{") {  // version 1: by address
           try scanner.readObject { scanner, address in
-            entries[address] = try Self.readEntry(&scanner, &declarations).entry
+            read[address] = try Self.readEntry(&scanner, &declarations).entry
           }
         } else {
           try scanner.readArray { scanner in
@@ -53,7 +55,7 @@ extension Ledger {
             guard let address else {
               throw JSONScanner.Error(offset: scanner.offset, reason: "an entry without address")
             }
-            entries[address] = entry
+            read[address] = entry
           }
         }
       default: try scanner.skipValue()
@@ -67,6 +69,7 @@ extension Ledger {
         offset: 0, reason: "an unknown ledger version \(version.map(String.init) ?? "(none)")")
     }
     self.version = version
+    entries = read
   }
 
   /// The number of line ends in `bytes`, eight bytes at a time (a byte at a time cost five

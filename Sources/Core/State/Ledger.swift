@@ -47,11 +47,24 @@ public struct Ledger: Sendable, Codable, Equatable {
   /// writes `currentVersion`.
   public var version = Ledger.currentVersion
   /// Entries by address.
-  public var entries: [String: Entry] = [:]
+  public var entries: [String: Entry] = [:] {
+    didSet { addressIndex = LedgerAddressIndex() }
+  }
   /// Facts that outlive resources (e.g. UIDs once allocated, never to be reused), by plugin.
   public var memory: [String: [String: String]] = [:]
 
+  /// Each plugin's addresses, made when first asked for after `entries` changed.
+  private var addressIndex = LedgerAddressIndex()
+
+  private enum CodingKeys: String, CodingKey {
+    case version, entries, memory
+  }
+
   public init() {}
+
+  public static func == (a: Ledger, b: Ledger) -> Bool {
+    a.version == b.version && a.entries == b.entries && a.memory == b.memory
+  }
 
   /// The entry for `address`.
   public subscript(address: Address) -> Entry? {
@@ -59,9 +72,9 @@ public struct Ledger: Sendable, Codable, Equatable {
     set { entries[address.description] = newValue }
   }
 
-  /// The addresses managed by `plugin`.
+  /// The addresses managed by `plugin`, sorted.
   public func addresses(of plugin: String) -> [Address] {
-    entries.compactMap { $0.value.plugin == plugin ? Address(stringLiteral: $0.key) : nil }.sorted()
+    addressIndex.addresses(of: plugin, in: entries)
   }
 
   static let path = "ledger.json"

@@ -86,17 +86,42 @@ public struct SubordinateIDFile: Sendable {
         problem("the range \(start)+\(count) runs past 4294967295", field: 2)
         continue
       }
-      if let other = records.first(where: { $0.range.overlaps(range) }) {
-        problems.append(
-          .warning(
-            "\(range) overlaps \(other.range) on line \(other.line)",
-            at: SourcePosition(file: file, line: number, column: 1), code: "overlapping-subids"))
-      }
       records.append(Record(line: number, range: range))
+    }
+    // One problem at most per line: in line order, as the lines were read.
+    problems = (problems + overlaps(in: records, file: file)).sorted {
+      ($0.position?.line ?? 0) < ($1.position?.line ?? 0)
     }
     return SubordinateIDFile(
       file: file, exists: true, records: records, problems: problems,
       lines: lines, endsWithNewline: endsWithNewline)
+  }
+
+  /// A warning for each record that overlaps an earlier one, naming the first such, in file
+  /// order. Sorted by start, a range overlaps one before it exactly when it starts below the
+  /// largest end so far: that finds the overlapping records in n log n (a search of the
+  /// earlier lines for each line took seconds at tens of thousands of lines); only those
+  /// are then searched for the line to name.
+  private static func overlaps(in records: [Record], file: String) -> [Diagnostic] {
+    var overlapping = Set<Int>()
+    var largestEnd: (end: UInt64, index: Int)?
+    for index in records.indices.sorted(by: { records[$0].range.start < records[$1].range.start }) {
+      let range = records[index].range
+      if let largestEnd, UInt64(range.start) < largestEnd.end {
+        overlapping.insert(index)
+        overlapping.insert(largestEnd.index)
+      }
+      if range.end > largestEnd?.end ?? 0 { largestEnd = (range.end, index) }
+    }
+    return overlapping.sorted().compactMap { index in
+      let record = records[index]
+      guard let other = records[..<index].first(where: { $0.range.overlaps(record.range) }) else {
+        return nil
+      }
+      return .warning(
+        "\(record.range) overlaps \(other.range) on line \(other.line)",
+        at: SourcePosition(file: file, line: record.line, column: 1), code: "overlapping-subids")
+    }
   }
 
   private static func decimal(_ text: Substring) -> UInt32? {
