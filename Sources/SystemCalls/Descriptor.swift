@@ -66,6 +66,21 @@ public struct Descriptor: ~Copyable {
     }
   }
 
+  /// Up to `count` bytes from `offset`, fewer only at the end of the file; the descriptor's
+  /// own offset does not move. `pread(2)`
+  public func read(at offset: Int, count: Int) throws -> [UInt8] {
+    try [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+      filled = 0
+      while filled < count {
+        let n = try check("pread") {
+          Glibc.pread(raw, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
+        }
+        if n == 0 { break }
+        filled += n
+      }
+    }
+  }
+
   /// Writes all of `bytes`. `write(2)`
   public func writeAll(_ bytes: [UInt8]) throws {
     var offset = 0

@@ -93,6 +93,33 @@ public final class RootedFileSystem: Sendable {
   }
 
   private func read(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> [UInt8]? {
+    guard let file = try openFile(path, in: dir, limit: limit) else { return nil }
+    return try file.fd.readAll(limit: limit)
+  }
+
+  /// The regular file at `path`, opened to be read a piece at a time (a file of megabytes
+  /// need not be held whole); nil when it does not exist. Refuses symlinks and files larger
+  /// than `limit`, as `read` does.
+  public func openFile(_ path: HostPath, limit: Int = 16 << 20) throws -> FileReader? {
+    guard let dir = try openParent(of: path) else { return nil }
+    return try openFile(path, in: dir, limit: limit)
+  }
+
+  /// A regular file opened for reading in pieces (`openFile`).
+  public struct FileReader: ~Copyable {
+    let fd: Descriptor
+    /// Its size when opened.
+    public let size: Int
+
+    /// Up to `count` bytes from `offset`; fewer only at the end of the file.
+    public func read(at offset: Int, count: Int) throws -> [UInt8] {
+      try fd.read(at: offset, count: count)
+    }
+  }
+
+  private func openFile(
+    _ path: HostPath, in dir: borrowing Descriptor, limit: Int
+  ) throws -> FileReader? {
     let fd: Descriptor
     do {
       fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
@@ -106,7 +133,7 @@ public final class RootedFileSystem: Sendable {
       throw FileSystemError(path: realPath(path), reason: "is not a regular file")
     }
     guard st.size <= limit else { throw FileSystemError(path: realPath(path), reason: "is larger than \(limit) bytes") }
-    return try fd.readAll(limit: limit)
+    return FileReader(fd: fd, size: Int(st.size))
   }
 
   /// The names in the folder `path`, sorted; nil when it does not exist.

@@ -74,7 +74,7 @@ extension Ledger {
 
   /// The number of line ends in `bytes`, eight bytes at a time (a byte at a time cost five
   /// instructions a byte).
-  private static func lineCount(_ bytes: [UInt8]) -> Int {
+  static func lineCount(_ bytes: [UInt8]) -> Int {
     bytes.withUnsafeBytes { raw in
       let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
       var count = 0
@@ -91,7 +91,7 @@ extension Ledger {
   /// One entry of either version (in version 1 the address is the member's key, not a field,
   /// and `declared` is always present).
   /// `declarations` holds the `declared` texts read so far that differ from `applied`.
-  private static func readEntry(
+  static func readEntry(
     _ scanner: inout JSONScanner, _ declarations: inout Set<String>
   ) throws -> (
     address: String?, entry: Entry

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// Reading the ledger together with its checkpoint journal (`LedgerJournal`).
 extension Ledger {
   /// The ledger as a run finds it: the file, with the checkpoint journal of a run killed
@@ -9,9 +11,11 @@ extension Ledger {
     var ledger = Ledger()
     var generation = ""
     let file = stateDirectory.child(path)
-    if let bytes = try fs.read(file) {
+    if let reader = try fs.openFile(file) {
       do {
-        ledger = try Ledger(file: bytes, generation: &generation)
+        (ledger, generation) = try LedgerFileReader.read(reader)
+      } catch let error as SystemCallError {
+        throw error
       } catch {
         throw FileSystemError(
           path: fs.realPath(file),

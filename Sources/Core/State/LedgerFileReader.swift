@@ -1,0 +1,122 @@
+/// Reads `ledger.json` a piece at a time, so that a large ledger's bytes are never held whole
+/// beside the ledger being built from them (at 5,000 users the file is 8 MB: it was the peak
+/// of every run's memory).
+///
+/// The file as `Ledger.writeFile` lays it out (version 2, one entry a line) is read line by
+/// line: the header lines up to `"entries":[`, then each entry's line, then `]}`. Anything
+/// else (a version 1 ledger, a file reformatted by hand, a damaged one) is read whole and
+/// parsed as before, so what is accepted, and every error, is the same either way.
+enum LedgerFileReader {
+  /// The size of each read.
+  static let pieceSize = 1 << 16
+
+  /// The ledger in `file`, and its generation.
+  static func read(
+    _ file: borrowing RootedFileSystem.FileReader
+  ) throws -> (ledger: Ledger, generation: String) {
+    if let streamed = try streamed(file) { return streamed }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(file.size)
+    try pieces(of: file) { bytes.append(contentsOf: $0) }
+    var generation = ""
+    let ledger = try Ledger(file: bytes, generation: &generation)
+    return (ledger, generation)
+  }
+
+  /// The file read line by line; nil when it is not laid out as `writeFile` lays it out.
+  static func streamed(
+    _ file: borrowing RootedFileSystem.FileReader
+  ) throws -> (ledger: Ledger, generation: String)? {
+    let start = try file.read(at: 0, count: 64)
+    guard start.starts(with: #"{"version":2,"generation":"#.utf8) else { return nil }
+    // Counted first, so that the table is made at its size (grown by doubling, each step
+    // held the old table beside the new).
+    var lines = 0
+    try pieces(of: file) { lines += Ledger.lineCount($0) }
+    var parser = LineParser(expectedEntries: lines)
+    var carried: [UInt8] = []
+    var failed = false
+    try pieces(of: file) { piece in
+      guard !failed else { return }
+      var lineStart = 0
+      while let end = piece[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+        if carried.isEmpty {
+          failed = !parser.take(piece[lineStart..<end])
+        } else {
+          carried.append(contentsOf: piece[lineStart..<end])
+          failed = !parser.take(carried[...])
+          carried.removeAll(keepingCapacity: true)
+        }
+        if failed { return }
+        lineStart = end + 1
+      }
+      carried.append(contentsOf: piece[lineStart...])
+    }
+    guard !failed, carried.isEmpty else { return nil }
+    return parser.finish()
+  }
+
+  /// Hands `body` the file's bytes in order, `pieceSize` at a time.
+  private static func pieces(
+    of file: borrowing RootedFileSystem.FileReader, _ body: ([UInt8]) throws -> Void
+  ) throws {
+    var offset = 0
+    while true {
+      let piece = try file.read(at: offset, count: pieceSize)
+      if piece.isEmpty { return }
+      try body(piece)
+      offset += piece.count
+    }
+  }
+
+  /// The state of a line-by-line read.
+  private struct LineParser {
+    private enum Stage { case header, entries, end }
+    private var stage = Stage.header
+    private var header: [UInt8] = []
+    private var entries: [String: Ledger.Entry] = [:]
+    private var declarations = Set<String>()
+    /// Whether the last entry line ended with the comma that announces another.
+    private var moreAnnounced = false
+
+    init(expectedEntries: Int) { entries.reserveCapacity(expectedEntries) }
+
+    /// Takes one line (without its newline); false when it is not what the layout has next.
+    mutating func take(_ line: ArraySlice<UInt8>) -> Bool {
+      switch stage {
+      case .header:
+        header.append(contentsOf: line)
+        header.append(UInt8(ascii: "\n"))
+        if line.elementsEqual(#""entries":["#.utf8) { stage = .entries }
+        return header.count <= 16 << 20
+      case .entries:
+        if line.elementsEqual("]}".utf8) {
+          stage = .end
+          return !moreAnnounced
+        }
+        guard moreAnnounced || entries.isEmpty else { return false }
+        var text = line
+        moreAnnounced = text.last == UInt8(ascii: ",")
+        if moreAnnounced { text = text.dropLast() }
+        var scanner = JSONScanner(Array(text))
+        guard let (address, entry) = try? Ledger.readEntry(&scanner, &declarations),
+          let address, scanner.atEnd(), entries.updateValue(entry, forKey: address) == nil
+        else { return false }
+        return true
+      case .end:
+        return false
+      }
+    }
+
+    /// The ledger, when the read ended after `]}`.
+    func finish() -> (ledger: Ledger, generation: String)? {
+      guard stage == .end else { return nil }
+      var generation = ""
+      guard var ledger = try? Ledger(file: header + Array("]}".utf8), generation: &generation),
+        ledger.version == Ledger.currentVersion, ledger.entries.isEmpty
+      else { return nil }
+      ledger.entries = entries
+      return (ledger, generation)
+    }
+  }
+}
