@@ -51,7 +51,7 @@ struct SnapshotCommand: ParsableCommand {
   static func write(_ bytes: [UInt8], to file: String) throws {
     let absolute =
       file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-    guard let path = HostPath(absolute), !path.components.isEmpty else {
+    guard let path = HostPath(absolute), !path.isRoot else {
       throw ValidationError("--output must name a file, not '\(file)'")
     }
     try RootedFileSystem(root: "/").write(

@@ -1,8 +1,18 @@
 /// An absolute path on the managed host, relative to its root (`--root`), made only of
 /// validated components: no `..`, no `.`, no empty component, no NUL. It cannot leave the root.
 public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+  /// The path as one string, `/` for the root, never with a trailing `/`. One string, not
+  /// an array of components: a no-op run holds tens of thousands of paths (an array and its
+  /// strings were twice the memory and hashed component by component).
+  private let text: String
+
   /// The components, e.g. `["etc", "systemd", "system"]`.
-  public let components: [String]
+  public var components: [String] {
+    isRoot ? [] : text.utf8.dropFirst().split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
+  }
+
+  /// Whether this is the root itself.
+  public var isRoot: Bool { text.utf8.count == 1 }
 
   /// Validates an absolute path such as `/etc/systemd/system/report.timer`.
   public init?(_ path: String) {
@@ -11,20 +21,21 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
     guard path.utf8.first == UInt8(ascii: "/") else { return nil }
     let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
       .dropFirst()
-    var components: [String] = []
+    var count = 0
     for part in parts {
       let part = Substring(part)
-      if part.isEmpty && components.count == parts.count - 1 && !components.isEmpty { continue }
+      // One trailing slash is allowed after at least one component.
+      if part.isEmpty && count == parts.count - 1 && count > 0 { continue }
       guard HostPath.isValidComponent(part) else { return nil }
-      components.append(String(part))
+      count += 1
     }
-    self.components = components
+    text = count < parts.count ? String(path.dropLast()) : path
   }
 
-  private init(components: [String]) { self.components = components }
+  private init(text: String) { self.text = text }
 
   /// The root itself.
-  public static let root = HostPath(components: [])
+  public static let root = HostPath(text: "/")
 
   /// Whether `name` can be one component of a path.
   public static func isValidComponent(_ name: some StringProtocol) -> Bool {
@@ -38,25 +49,32 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
   /// This path with one more component; nil when `name` is not a valid component.
   public func appending(_ name: String) -> HostPath? {
     guard HostPath.isValidComponent(name) else { return nil }
-    return HostPath(components: components + [name])
+    return HostPath(text: isRoot ? "/" + name : text + "/" + name)
   }
 
   /// This path with one more component that the caller has already validated (unit names,
   /// checked drop-in names). Traps on an invalid one: that would be a bug.
   public func child(_ name: String) -> HostPath {
     precondition(HostPath.isValidComponent(name), "invalid path component \(name.debugEscaped)")
-    return HostPath(components: components + [name])
+    return HostPath(text: isRoot ? "/" + name : text + "/" + name)
   }
 
-  /// The folder holding this path.
-  public var parent: HostPath { HostPath(components: Array(components.dropLast())) }
+  /// The folder holding this path (the root's is the root).
+  public var parent: HostPath {
+    guard let slash = text.utf8.lastIndex(of: UInt8(ascii: "/")), slash != text.utf8.startIndex
+    else { return .root }
+    return HostPath(text: String(text[..<slash]))
+  }
 
-  /// The last component.
-  public var name: String { components.last ?? "/" }
+  /// The last component (`/` for the root).
+  public var name: String {
+    guard !isRoot, let slash = text.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "/" }
+    return String(text[text.utf8.index(after: slash)...])
+  }
 
-  public var description: String { "/" + components.joined(separator: "/") }
+  public var description: String { text }
 
-  public static func < (a: HostPath, b: HostPath) -> Bool { a.description < b.description }
+  public static func < (a: HostPath, b: HostPath) -> Bool { a.text < b.text }
 
   public init(from decoder: Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)

@@ -27,7 +27,7 @@ public final class RootedFileSystem: Sendable {
   /// The status of `path` (not following a final symlink); nil when it does not exist.
   public func status(_ path: HostPath) throws -> FileStatus? {
     guard let dir = try openParent(of: path) else { return nil }
-    if path.components.isEmpty { return try dir.status() }
+    if path.isRoot { return try dir.status() }
     return try status(path, in: dir)
   }
 
@@ -74,7 +74,7 @@ public final class RootedFileSystem: Sendable {
     private func inFolder<R>(
       _ path: HostPath, _ body: (borrowing Descriptor) throws -> R?
     ) throws -> R? {
-      guard path.parent == folder, !path.components.isEmpty else {
+      guard path.parent == folder, !path.isRoot else {
         throw InternalError("\(path) is not in the folder \(folder) being read")
       }
       switch dir {
@@ -304,7 +304,7 @@ public final class RootedFileSystem: Sendable {
   /// planted at `path` is refused, never followed. For folders owned by someone else (a
   /// user's spool), whose contents that user controls: nothing inside is touched.
   public func makeFolder(_ path: HostPath, mode: UInt32, uid: UInt32, gid: UInt32) throws {
-    guard !path.components.isEmpty else {
+    guard !path.isRoot else {
       throw FileSystemError(path: realPath(path), reason: "is the root; refusing to change it")
     }
     let parent = try makeFolders(path.parent)
@@ -352,7 +352,7 @@ public final class RootedFileSystem: Sendable {
   }
 
   private func openParent(of path: HostPath) throws -> Descriptor? {
-    try open(path.components.isEmpty ? path : path.parent)
+    try open(path.isRoot ? path : path.parent)
   }
 
   /// Removes temporaries a killed run left beside `name`.
