@@ -1,5 +1,14 @@
 #include <git2.h>
 #include <git2/sys/repository.h>
+#include <libssh2.h>
+
+/* Initialises libssh2 without its crypto set-up, before libgit2 initialises it (libssh2
+   counts its initialisations and sets up crypto only on the first). With Debian's OpenSSL 3
+   backend that set-up only registers OpenSSL's legacy ENGINEs, and it faults in 1.5 MiB of
+   libcrypto in every run, SSH or not; OpenSSL 3 initialises itself when SSH first uses it. */
+static inline int cgit2_ssh2_init_without_crypto_setup(void) {
+  return libssh2_init(LIBSSH2_INIT_NO_CRYPTO);
+}
 
 /* Swift cannot call C variadic functions such as git_libgit2_opts: one fixed-arity shim per
    option reconcile sets. */

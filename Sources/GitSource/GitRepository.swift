@@ -44,6 +44,13 @@ final class GitRepository {
     return GitRepository(pointer: out!, path: path)
   }
 
+  /// Closes the object database (its packs' mappings) and drops the caches; libgit2 opens
+  /// them again when next needed, with the same configuration (the search paths are
+  /// empty, so only the repository's own `config` is read). `git_repository__cleanup`
+  func releaseCaches() {
+    _ = git_repository__cleanup(pointer)
+  }
+
   /// Makes the configuration file at `file` the only configuration this handle reads.
   /// `git_config_open_ondisk`, `git_repository_set_config`
   func useOnlyConfig(file: String) throws {

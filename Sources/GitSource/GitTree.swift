@@ -11,7 +11,7 @@ import Synchronization
 /// reads regular files only and refuses a blob larger than `limit` before loading it.
 ///
 /// Each tree object is read (inflated and parsed) at most once: the first listing of a folder
-/// is kept, with its names indexed, and later listings and file reads start from it. A
+/// is kept, sorted by name, and later listings and file reads start from it. A
 /// listing takes each entry's kind from its mode in the tree and reads no blob, so
 /// `TreeEntry.size` is `nil`; a blob is read only by `contents(of:limit:)`, its size from the
 /// object header first.
@@ -79,6 +79,15 @@ public struct GitTree: StateTree {
     }
   }
 
+  /// Forgets the folder listings read so far and closes the repository's packs and caches
+  /// (libgit2 reopens them if the tree is read again). `git_repository__cleanup`
+  public func releaseCaches() {
+    try? reader.locked { state in
+      state.listings = [:]
+      state.repository.releaseCaches()
+    }
+  }
+
   /// `path` without empty components; refuses `.` and `..`.
   private static func normalized(_ path: String) throws -> String {
     let components = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -101,8 +110,9 @@ public struct GitTree: StateTree {
   }
 }
 
-/// One folder of the tree as read from its tree object: entries sorted by name (bytes), and
-/// the position of each name.
+/// One folder of the tree as read from its tree object: entries sorted by name (bytes),
+/// found by binary search (an index of names beside them was a fifth of a large tree's
+/// listings, and all of them are held while the repository is loaded).
 private struct Listing {
   struct Entry {
     var name: String
@@ -111,7 +121,6 @@ private struct Listing {
   }
 
   var entries: [Entry]
-  var positions: [String: Int]
 
   /// Reads the tree object `oid`. `git_tree_lookup`, `git_tree_entry_byindex`
   init(tree oid: git_oid, in repository: GitRepository) throws {
@@ -121,14 +130,23 @@ private struct Listing {
     }
     // git orders a folder as if its name ended in "/"; the loader wants plain byte order.
     entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-    // A well-formed tree has no name twice; a malformed one keeps the first.
-    positions = Dictionary(
-      entries.indices.map { (entries[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
     self.entries = entries
   }
 
+  /// The entry named `name`; a malformed tree that has a name twice gives the first.
   subscript(name: Substring) -> Entry? {
-    positions[String(name)].map { entries[$0] }
+    var low = 0
+    var high = entries.count
+    while low < high {
+      let middle = (low + high) / 2
+      if entries[middle].name.utf8.lexicographicallyPrecedes(name.utf8) {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    guard low < entries.count, entries[low].name.utf8.elementsEqual(name.utf8) else { return nil }
+    return entries[low]
   }
 }
 

@@ -79,13 +79,16 @@ struct Session {
   var hostName: String { host.facts.name }
 
   /// Loads and validates the host's declarations, printing every problem; exits 1 on errors.
-  /// The parsed repository is dropped once decoded (no command reads it afterwards).
+  /// The parsed repository is dropped once decoded (no command reads it afterwards), and the
+  /// tree lets go of what it cached for reading.
   func load() throws -> Engine.LoadedHost {
     var diagnostics = Diagnostics()
     let loaded = engine.load(tree: tree, host: hostName, diagnostics: &diagnostics)
     print(diagnostics: diagnostics)
     guard var loaded else { throw ExitCode(ExitCodes.failure) }
     loaded.dropDeclarations()
+    tree.releaseCaches()
+    MemoryAllocator.releaseFreeMemory()
     return loaded
   }
 

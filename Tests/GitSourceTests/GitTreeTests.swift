@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import GitSource
 import TestSupport
 import Testing
@@ -84,7 +85,7 @@ struct GitTreeTests {
     #expect(try tree.entries(of: "roles/node/shadow") == nil)
   }
 
-  @Test("listings and contents match the work tree, in byte order, however often read")
+  @Test("listings and contents match the work tree, in byte order, however often read or released")
   func matchesWorkTree() throws {
     let scratch = try ScratchDirectory()
     let remote = try Remote(in: scratch)
@@ -92,14 +93,22 @@ struct GitTreeTests {
     var files: [String: String] = ["a.b": "dot\n", "a0": "zero\n", "a/x": "x\n", "a/y/z": "z\n"]
     for index in 0..<120 { files["many/f\(index)"] = "file \(index)\n" }
     let tip = try remote.commit("Order", files: files, signer: nil)
-    let mirror = try GitMirror(
-      stateDirectory: try scratch.sub("state"), url: remote.path, branch: "main")
-    _ = try mirror.fetch()
+    let state = try scratch.sub("state")
+    do {  // fetched by a mirror of its own, which keeps the packs it wrote open until it goes
+      _ = try GitMirror(stateDirectory: state, url: remote.path, branch: "main").fetch()
+    }
+    let mirror = try GitMirror(stateDirectory: state, url: remote.path, branch: "main")
     let tree = try GitTree(mirror: mirror, commit: tip)
     let folder = DirectoryTree(path: remote.path)
 
     #expect(try tree.entries(of: "")?.map(\.name) == ["a", "a.b", "a0", "many"])
-    for round in 0..<2 {
+    for round in 0..<3 {
+      if round == 2 {
+        // Released, the tree holds no listing and maps no pack of the mirror; reads still work.
+        #expect(try Self.mappedPacks(of: mirror) > 0)
+        tree.releaseCaches()
+        #expect(try Self.mappedPacks(of: mirror) == 0)
+      }
       for directory in ["", "a", "a/y", "many", "a/", "/a/y/"] {
         let fromGit = try #require(try tree.entries(of: directory), "round \(round)")
         let fromDisk = try #require(try folder.entries(of: directory))
@@ -122,6 +131,14 @@ struct GitTreeTests {
     #expect(try tree.entries(of: "a/x/nope") == nil)
     #expect(throws: StateTreeError.self) { _ = try tree.contents(of: "", limit: 100) }
     #expect(throws: StateTreeError.self) { _ = try tree.contents(of: "a/nope", limit: 100) }
+  }
+
+  /// How many of this process's mappings are files of the mirror's packs.
+  static func mappedPacks(of mirror: GitMirror) throws -> Int {
+    let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+    return maps.split(separator: "\n").filter {
+      $0.contains(mirror.path + "/objects/pack/")
+    }.count
   }
 
   @Test("reading the tree writes nothing to the mirror")

@@ -10,6 +10,15 @@ public protocol StateTree: Sendable {
 
   /// The bytes of the regular file at `path`; throws when it is missing or too large.
   func contents(of path: String, limit: Int) throws -> [UInt8]
+
+  /// Lets go of what reading kept for later reads (a git tree's folder listings and open
+  /// packs); called once the repository is loaded. Later reads still work, more slowly.
+  func releaseCaches()
+}
+
+extension StateTree {
+  /// Nothing to let go of.
+  public func releaseCaches() {}
 }
 
 /// One entry of a `StateTree` directory.
