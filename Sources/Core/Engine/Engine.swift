@@ -44,10 +44,15 @@ public struct Engine: Sendable {
   }
 
   /// Loads and validates `host` from `tree`. Returns nil when there are errors; every
-  /// problem found is in `diagnostics`.
-  public func load(tree: any StateTree, host: String, diagnostics: inout Diagnostics) -> LoadedHost? {
+  /// problem found is in `diagnostics`. With the host's `ledger`, plugins reuse the file
+  /// fingerprints earlier runs recorded in it (`HostDeclarations.recorded`) instead of
+  /// reading those files again.
+  public func load(
+    tree: any StateTree, host: String, ledger: Ledger? = nil, diagnostics: inout Diagnostics
+  ) -> LoadedHost? {
     let repository = StateRepository(tree: tree, sectionKeys: sectionKeys)
-    guard let declarations = repository.load(host: host, diagnostics: &diagnostics) else { return nil }
+    guard var declarations = repository.load(host: host, diagnostics: &diagnostics) else { return nil }
+    if let ledger { declarations.recorded = RecordedFingerprints(ledger: ledger) }
     var contributions = Contributions()
     var desired: [any Sendable] = []
     for plugin in plugins {
