@@ -22,30 +22,24 @@ struct ApplyCommand: ParsableCommand {
 
   func run() throws {
     let session = try Session(options: options)
+    // Loading needs the ledger (the archive fingerprints it records spare reading unchanged
+    // archives), and the ledger is read under the lock: a host some run locked before is
+    // locked and its ledger read first. A host never locked has nothing recorded; it is
+    // loaded first, so that a repository with errors leaves it untouched.
+    var lock = try Self.lock(session, creating: false)
+    var opened = try lock.map { _ in try Self.openLedger(session) }
     // Consumed by planning, which lets each desired state go once planned: at thousands of
     // accounts they are tens of MiB the apply does not need.
-    let loaded = try session.load()
-    let warnings = loaded.warnings
-    let lock: RunLock
-    do {
-      lock = try RunLock(fs: session.host.fs, stateDirectory: session.stateDirectory)
-    } catch let busy as RunLock.Busy {
-      Terminal.error("reconcile: busy: \(busy)\n")
-      throw ExitCode(ExitCodes.busy)
+    let loaded = try session.load(ledger: opened?.ledger)
+    if lock == nil {
+      lock = try Self.lock(session, creating: true)
+      opened = try Self.openLedger(session)
     }
     defer { withExtendedLifetime(lock) {} }
-    let previous: Ledger
-    let journal: LedgerJournal
+    guard let (previous, journal) = opened else { throw ExitCode(ExitCodes.failure) }
+    let warnings = loaded.warnings
     let plan: Plan
     do {
-      // A run killed while writing its records left their temporaries here (those of the
-      // git records too, once their writer is gone).
-      try session.host.fs.removeTemporaries(in: session.stateDirectory)
-      // A killed run's journal is replayed into the ledger; one killed after its final
-      // ledger write left a stale journal, which goes.
-      (previous, journal) = try Ledger.open(
-        from: session.host.fs, stateDirectory: session.stateDirectory)
-      try journal.removeStale()
       // Text shows outcomes, not the plan: its summaries and diffs are not kept.
       plan = try session.plan(consume loaded, ledger: previous, forDisplay: options.format == .json)
     } catch {
@@ -105,6 +99,42 @@ struct ApplyCommand: ParsableCommand {
 }
 
 extension ApplyCommand {
+  /// The run lock; with `creating` false, nil when no run has taken it on this host yet.
+  /// Exits 75 when another run holds it.
+  static func lock(_ session: Session, creating: Bool) throws -> RunLock? {
+    do {
+      let fs = session.host.fs
+      return creating
+        ? try RunLock(fs: fs, stateDirectory: session.stateDirectory)
+        : try RunLock.existing(fs: fs, stateDirectory: session.stateDirectory)
+    } catch let busy as RunLock.Busy {
+      Terminal.error("reconcile: busy: \(busy)\n")
+      throw ExitCode(ExitCodes.busy)
+    } catch {
+      Terminal.error("error: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+  }
+
+  /// The ledger and its journal, under the lock: a killed run's temporaries removed, its
+  /// journal replayed into the ledger, a stale journal removed. Exits 1 on failure.
+  static func openLedger(_ session: Session) throws -> (ledger: Ledger, journal: LedgerJournal) {
+    do {
+      // A run killed while writing its records left their temporaries here (those of the
+      // git records too, once their writer is gone).
+      try session.host.fs.removeTemporaries(in: session.stateDirectory)
+      // A killed run's journal is replayed into the ledger; one killed after its final
+      // ledger write left a stale journal, which goes.
+      let (ledger, journal) = try Ledger.open(
+        from: session.host.fs, stateDirectory: session.stateDirectory)
+      try journal.removeStale()
+      return (ledger, journal)
+    } catch {
+      Terminal.error("error: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+  }
+
   /// With `RECONCILE_DEBUG_COUNTERS=1`, one line on standard error for the benchmark
   /// (scripts/bench/live): the D-Bus calls made to the system manager (all, and those that
   /// change state) and the files reconcile itself wrote or removed.

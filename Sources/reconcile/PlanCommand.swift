@@ -21,10 +21,17 @@ struct PlanCommand: ParsableCommand {
 
   static func run(options: HostOptions) throws {
     let session = try Session(options: options)
-    let loaded = try session.load()
+    let ledger: Ledger
+    do {
+      ledger = try session.ledger()
+    } catch {
+      Terminal.error("error: \(error)\n")
+      throw ExitCode(ExitCodes.failure)
+    }
+    let loaded = try session.load(ledger: ledger)
     let plan: Plan
     do {
-      plan = try session.plan(loaded, ledger: try session.ledger())
+      plan = try session.plan(loaded, ledger: ledger)
     } catch {
       Terminal.error("error: \(error)\n")
       throw ExitCode(ExitCodes.failure)

@@ -79,10 +79,12 @@ struct Session {
   var hostName: String { host.facts.name }
 
   /// Loads and validates the host's declarations, printing every problem; exits 1 on errors.
-  /// The parsed repository is dropped once decoded (no command reads it afterwards).
-  func load() throws -> Engine.LoadedHost {
+  /// The parsed repository is dropped once decoded (no command reads it afterwards). With the
+  /// host's `ledger`, files whose fingerprints earlier runs recorded are not read again while
+  /// unchanged (image archives).
+  func load(ledger: Ledger? = nil) throws -> Engine.LoadedHost {
     var diagnostics = Diagnostics()
-    let loaded = engine.load(tree: tree, host: hostName, diagnostics: &diagnostics)
+    let loaded = engine.load(tree: tree, host: hostName, ledger: ledger, diagnostics: &diagnostics)
     print(diagnostics: diagnostics)
     guard var loaded else { throw ExitCode(ExitCodes.failure) }
     loaded.dropDeclarations()

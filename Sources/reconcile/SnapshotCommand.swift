@@ -30,10 +30,10 @@ struct SnapshotCommand: ParsableCommand {
 
   func run() throws {
     let session = try Session(options: options)
-    let loaded = try session.load()
+    let ledger = try session.ledger()
+    let loaded = try session.load(ledger: ledger)
     do {
-      let observation = try session.engine.observe(
-        loaded, host: session.host, ledger: try session.ledger())
+      let observation = try session.engine.observe(loaded, host: session.host, ledger: ledger)
       let json = Array(try observation.redactingPasswordHashes().json()) + [10]
       if let output {
         try Self.write(json, to: output)

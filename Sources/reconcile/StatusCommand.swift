@@ -13,8 +13,9 @@ struct StatusCommand: ParsableCommand {
 
   func run() throws {
     let session = try Session(options: options)
-    let loaded = try session.load()
-    let plan = try session.plan(loaded, ledger: try session.ledger())
+    let ledger = try session.ledger()
+    let loaded = try session.load(ledger: ledger)
+    let plan = try session.plan(loaded, ledger: ledger)
     let records = try RunLog(fs: session.host.fs, stateDirectory: session.stateDirectory).records()
     let status = Status(
       host: session.hostName, source: session.tree.origin,

@@ -24,4 +24,24 @@ public final class RunLock {
     }
     descriptor = fd
   }
+
+  private init(descriptor: consuming Descriptor) { self.descriptor = descriptor }
+
+  /// Takes the lock at once, creating nothing: nil when `STATE/lock` does not exist yet (a
+  /// host no run has locked). Throws `Busy` when another run holds it.
+  public static func existing(fs: RootedFileSystem, stateDirectory: HostPath) throws -> RunLock? {
+    guard let dir = try fs.open(stateDirectory) else { return nil }
+    let fd: Descriptor
+    do {
+      fd = try dir.open("lock", flags: OpenFlags.readWrite | OpenFlags.noFollow)
+    } catch let error as SystemCallError where error.isNotFound {
+      return nil
+    }
+    do {
+      try fd.lockExclusiveNow()
+    } catch let error as SystemCallError where error.isLockHeld {
+      throw Busy(path: fs.realPath(stateDirectory.child("lock")))
+    }
+    return RunLock(descriptor: fd)
+  }
 }
