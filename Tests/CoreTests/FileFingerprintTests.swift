@@ -154,7 +154,8 @@ struct FileFingerprintTests {
 
   @Test("the ledger's text of a fingerprint reads back; malformed text reads as nothing")
   func text() {
-    let stamp = FileStamp(device: 2049, inode: 77, size: 12, modified: 1_700_000_000_123_456_789, changed: 1_700_000_001_000_000_000)
+    let stamp = FileStamp(
+      device: 2049, inode: 77, size: 12, modified: 1_700_000_000_123_456_789, changed: 1_700_000_001_000_000_000)
     let cases = [
       FileFingerprint(sha256: "sha256:ab", size: 12, identity: .stamp(stamp)),
       FileFingerprint(sha256: "sha256:cd", size: 0, identity: .blob("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")),
@@ -173,7 +174,8 @@ struct FileFingerprintTests {
   func recordedInLedger() {
     let fingerprint = FileFingerprint(sha256: "sha256:ab", size: 1, identity: .blob("0123"))
     var ledger = Ledger()
-    var entry = Ledger.Entry(plugin: "podman", applied: "sha256:ab", declared: "sha256:ab", created: true, facts: ["user": "bot"])
+    var entry = Ledger.Entry(
+      plugin: "podman", applied: "sha256:ab", declared: "sha256:ab", created: true, facts: ["user": "bot"])
     entry.facts.record(fingerprint, of: "roles/bot/files/bot.tar")
     #expect(entry.facts["user"] == "bot")
     ledger[Address("image", "bot")] = entry
