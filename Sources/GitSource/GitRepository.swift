@@ -109,4 +109,17 @@ final class GitRepository {
     guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
     return Array(UnsafeRawBufferPointer(start: raw, count: size))
   }
+
+  /// Hands `body` the bytes of a blob in libgit2's own buffer, valid only during the call.
+  /// `git_blob_lookup`, `git_blob_rawcontent`
+  func withBlobContents<R>(_ oid: git_oid, _ body: (UnsafeRawBufferPointer) throws -> R) throws
+    -> R
+  {
+    var copy = oid
+    var blob: OpaquePointer?
+    try check("git_blob_lookup") { git_blob_lookup(&blob, pointer, &copy) }
+    defer { git_blob_free(blob) }
+    let size = Int(git_blob_rawsize(blob))
+    return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size))
+  }
 }

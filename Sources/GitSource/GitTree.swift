@@ -13,8 +13,9 @@ import Synchronization
 /// Each tree object is read (inflated and parsed) at most once: the first listing of a folder
 /// is kept, sorted by name, and later listings and file reads start from it. A
 /// listing takes each entry's kind from its mode in the tree and reads no blob, so
-/// `TreeEntry.size` is `nil`; a blob is read only by `contents(of:limit:)`, its size from the
-/// object header first.
+/// `TreeEntry.size` is `nil`; a blob is read only by `contents(of:limit:)` and
+/// `read(_:limit:settle:_:)`, its size from the object header first. A file's identity is
+/// its blob id, taken from its tree entry.
 public struct GitTree: StateTree {
   /// The commit whose tree this is.
   public let commit: ObjectID
@@ -61,6 +62,30 @@ public struct GitTree: StateTree {
   }
 
   public func contents(of file: String, limit: Int) throws -> [UInt8] {
+    try blob(file, limit: limit) { state, oid in try state.repository.blobContents(oid) }
+  }
+
+  /// The blob id from the file's tree entry: the content's own hash, found without reading
+  /// the blob.
+  public func identity(of file: String) throws -> FileIdentity? {
+    try blob(file, limit: nil) { _, oid in .blob(ObjectID(oid).hex) }
+  }
+
+  /// The blob in one piece, straight from libgit2's buffer; its id as the identity, always.
+  public func read(
+    _ file: String, limit: Int, settle: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws -> FileIdentity? {
+    try blob(file, limit: limit) { state, oid in
+      try state.repository.withBlobContents(oid, body)
+      return .blob(ObjectID(oid).hex)
+    }
+  }
+
+  /// `body` with the blob id of the regular file `file`, once its size (from the object
+  /// header) is checked against `limit`.
+  private func blob<R>(_ file: String, limit: Int?, _ body: (TreeReader.State, git_oid) throws -> R)
+    throws -> R
+  {
     let path = try Self.normalized(file)
     return try reader.locked { state in
       guard let entry = try state.entry(at: path) else {
@@ -70,12 +95,14 @@ public struct GitTree: StateTree {
         throw StateTreeError(
           path: file, reason: "is a \(entry.kind.rawValue), not a regular file")
       }
-      let size = try state.repository.header(of: entry.oid).size
-      guard size <= limit else {
-        throw StateTreeError(
-          path: file, reason: "file is \(size) bytes, more than the limit of \(limit)")
+      if let limit {
+        let size = try state.repository.header(of: entry.oid).size
+        guard size <= limit else {
+          throw StateTreeError(
+            path: file, reason: "file is \(size) bytes, more than the limit of \(limit)")
+        }
       }
-      return try state.repository.blobContents(entry.oid)
+      return try body(state, entry.oid)
     }
   }
 

@@ -81,6 +81,33 @@ public struct Descriptor: ~Copyable {
     }
   }
 
+  /// Reads the file from the current offset in pieces of at most 64 KiB, handing each to
+  /// `body` (valid only during the call), refusing more than `limit` bytes in all. Returns
+  /// the number of bytes read. `read(2)`
+  @discardableResult
+  public func read(limit: Int = .max, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    defer { buffer.deallocate() }
+    var total = 0
+    while true {
+      let count = try check("read") { Glibc.read(raw, buffer.baseAddress, buffer.count) }
+      if count == 0 { return total }
+      total += count
+      if total > limit { throw SystemCallError("read", code: EFBIG) }
+      try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+    }
+  }
+
+  /// Sets the access and modification times of `name` in this directory (nanoseconds since
+  /// the epoch), not following a final symlink. The status change time becomes now.
+  /// `utimensat(2)`
+  public func setTimes(of name: String, accessed: Int64, modified: Int64) throws {
+    var times = [accessed, modified].map {
+      timespec(tv_sec: Int($0 / 1_000_000_000), tv_nsec: Int($0 % 1_000_000_000))
+    }
+    try check("utimensat", name) { Glibc.utimensat(raw, name, &times, AT_SYMLINK_NOFOLLOW) }
+  }
+
   /// Writes all of `bytes`. `write(2)`
   public func writeAll(_ bytes: [UInt8]) throws {
     var offset = 0

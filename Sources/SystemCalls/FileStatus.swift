@@ -21,6 +21,9 @@ public struct FileStatus: Sendable, Equatable {
   public var device: UInt64
   /// Modification time in nanoseconds since the epoch.
   public var modified: Int64
+  /// Status change time (`st_ctim`) in nanoseconds since the epoch: set by the kernel to its
+  /// clock on every change of the file's content or status, and settable by no call.
+  public var changed: Int64
 
   init(_ st: stat) {
     switch st.st_mode & S_IFMT {
@@ -36,6 +39,7 @@ public struct FileStatus: Sendable, Equatable {
     inode = UInt64(st.st_ino)
     device = UInt64(st.st_dev)
     modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    changed = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
   }
 }
 
@@ -46,6 +50,22 @@ public func statusFollowingLinks(_ path: String) -> FileStatus? {
   var st = stat()
   guard stat(path, &st) == 0 else { return nil }
   return FileStatus(st)
+}
+
+/// The wall clock (`CLOCK_REALTIME`, the clock file times are taken from) in nanoseconds
+/// since the epoch. `clock_gettime(2)`
+public func wallClockNanoseconds() -> Int64 {
+  var now = timespec()
+  clock_gettime(CLOCK_REALTIME, &now)
+  return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+}
+
+/// Sleeps for `nanoseconds` (resumed after a signal until the time has passed). `nanosleep(2)`
+public func sleep(nanoseconds: Int64) {
+  guard nanoseconds > 0 else { return }
+  var left = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+  var rest = timespec()
+  while nanosleep(&left, &rest) == -1 && errno == EINTR { left = rest }
 }
 
 /// The kernel's host name. `gethostname(2)`

@@ -80,10 +80,14 @@ struct Session {
 
   /// Loads and validates the host's declarations, printing every problem; exits 1 on errors.
   /// The parsed repository is dropped once decoded (no command reads it afterwards), and the
-  /// tree lets go of what it cached for reading.
+  /// tree lets go of what it cached for reading. Files whose fingerprints earlier runs
+  /// recorded in the host's ledger are not read again while unchanged (image archives).
   func load() throws -> Engine.LoadedHost {
     var diagnostics = Diagnostics()
-    let loaded = engine.load(tree: tree, host: hostName, diagnostics: &diagnostics)
+    let loaded = engine.load(
+      tree: tree, host: hostName,
+      recorded: RecordedFingerprints(fs: host.fs, stateDirectory: stateDirectory),
+      diagnostics: &diagnostics)
     print(diagnostics: diagnostics)
     guard var loaded else { throw ExitCode(ExitCodes.failure) }
     loaded.dropDeclarations()

@@ -188,6 +188,66 @@ struct PodmanSystemTests {
   }
 
   @Test(
+    "a no-op apply opens no image archive; one rebuilt with the same size and modification time is loaded"
+  )
+  func archivesAreReadOnlyWhenChanged() async throws {
+    try await withTestBed(name: "podman-archive") { bed in
+      let podman = try await PodmanBed.custom(
+        bed,
+        role: """
+          users:
+            holder: { home: /var/lib/holder, subids: true, linger: true }
+          containers:
+            holder:
+              user: holder
+              image: localhost/held:1
+              image-archive: files/held.tar
+              command: [/bin/sleep, "3600"]
+              network: none
+
+          """)
+      defer { podman.remove() }
+      let archive = "/srv/state/roles/app/files/held.tar"
+      try await podman.image("roles/app/files/held.tar", "localhost/held:1", ["/bin/sleep", "3600"])
+      let first = try await podman.reconcile(host: "box")
+      #expect(first.status == 0, "\(first)")
+      #expect(try await podman.waitActive("holder", "container-holder.service") == "active")
+      let id = try await podman.containerID("holder", "holder")
+
+      // Nothing to do: the archive is not even opened (its fingerprint is in the ledger).
+      let traced = try await bed.exec(
+        ["strace", "-f", "-qq", "-e", "trace=openat,open,stat,newfstatat", "-o", "/tmp/noop.trace",
+         "reconcile", "apply", "--repo", "/srv/state", "--host", "box"], timeout: 300)
+      #expect(traced.status == 0 && traced.stdout.contains("No changes."), "\(traced)")
+      let opened = try await bed.run(["sh", "-c", "grep held.tar /tmp/noop.trace || true"])
+      #expect(!opened.contains("openat"), "the no-op run opened the archive: \(opened)")
+      #expect(opened.contains("newfstatat"), "its identity was not even looked at: \(opened)")
+
+      // Rebuilt with another command of the same length: same size; the modification time
+      // is set back to the nanosecond. Only the status change time (and bytes) differ.
+      let before = try await bed.run(["stat", "-c", "%s %.9Y", archive])
+      try await podman.image("roles/app/files/held.tar", "localhost/held:1", ["/bin/sleep", "3601"])
+      let mtime = String(before.split(separator: " ")[1].trimmingCharacters(in: .whitespacesAndNewlines))
+      try await bed.run(["touch", "-m", "-d", "@" + mtime, archive])
+      let after = try await bed.run(["stat", "-c", "%s %.9Y", archive])
+      #expect(after == before, "size and modification time kept")
+      let changed = try await podman.reconcile(host: "box")
+      #expect(changed.status == 0, "\(changed)")
+      #expect(changed.stdout.contains("image:holder"), "\(changed.stdout)")
+      #expect(try await podman.waitActive("holder", "container-holder.service") == "active")
+      let restarted = try await podman.containerID("holder", "holder")
+      #expect(restarted != nil && restarted != id, "restarted with the new image")
+      // The image in the user's storage is the rebuilt one (the container runs the declared
+      // command, the image keeps its own).
+      let command = try await podman.exec(
+        "holder", ["podman", "image", "inspect", "--format", "{{.Config.Cmd}}", "localhost/held:1"])
+      #expect(command.stdout.contains("3601"), "\(command)")
+      let again = try await podman.reconcile(host: "box")
+      #expect(again.status == 0 && again.stdout.contains("No changes."), "\(again)")
+    }
+  }
+
+  @Test(
     "keep-id writes to a bind-mounted folder as the host user; a misowned bind mount is reported in plan"
   )
   func bindMounts() async throws {

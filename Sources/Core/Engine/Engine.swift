@@ -44,10 +44,16 @@ public struct Engine: Sendable {
   }
 
   /// Loads and validates `host` from `tree`. Returns nil when there are errors; every
-  /// problem found is in `diagnostics`.
-  public func load(tree: any StateTree, host: String, diagnostics: inout Diagnostics) -> LoadedHost? {
+  /// problem found is in `diagnostics`. Plugins reuse the file fingerprints earlier runs
+  /// recorded (`recorded`, from the host's ledger; none by default) instead of reading those
+  /// files again.
+  public func load(
+    tree: any StateTree, host: String, recorded: RecordedFingerprints = RecordedFingerprints(),
+    diagnostics: inout Diagnostics
+  ) -> LoadedHost? {
     let repository = StateRepository(tree: tree, sectionKeys: sectionKeys)
-    guard let declarations = repository.load(host: host, diagnostics: &diagnostics) else { return nil }
+    guard var declarations = repository.load(host: host, diagnostics: &diagnostics) else { return nil }
+    declarations.recorded = recorded
     var contributions = Contributions()
     var desired: [any Sendable] = []
     for plugin in plugins {

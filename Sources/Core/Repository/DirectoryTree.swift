@@ -4,10 +4,26 @@ import SystemCalls
 ///
 /// Symlinks are reported as symlinks, never followed, so the loader can refuse them just as
 /// it refuses them in git trees.
+///
+/// A file's identity is its `FileStamp` (device, inode, size, modification and status change
+/// times), as git's index keeps it. A stamp read with a file is trusted only when the file's
+/// last change is older than `racyWindow` before the reading began (git's "racily clean"
+/// problem: a change in the same clock tick as the stamp would keep the stamp).
 public struct DirectoryTree: StateTree {
   public let path: String
+  /// How much older than the start of a read a file's last change (modification and status
+  /// change times) must be for its stamp to be trusted, in nanoseconds. File times come from
+  /// the kernel's coarse clock, up to a tick (4 ms at 250 Hz) behind the wall clock, and some
+  /// file systems keep whole seconds (ext3) or two (FAT); hence two seconds.
+  public let racyWindow: Int64
 
-  public init(path: String) { self.path = path }
+  /// Two seconds: see `racyWindow`.
+  public static let defaultRacyWindow: Int64 = 2_000_000_000
+
+  public init(path: String, racyWindow: Int64 = DirectoryTree.defaultRacyWindow) {
+    self.path = path
+    self.racyWindow = racyWindow
+  }
 
   public var origin: String { path }
 
@@ -34,18 +50,78 @@ public struct DirectoryTree: StateTree {
   }
 
   public func contents(of file: String, limit: Int) throws -> [UInt8] {
-    let components = file.split(separator: "/").map(String.init)
-    guard let last = components.last else {
-      throw StateTreeError(path: file, reason: "not a file")
-    }
-    let dir = try open(components.dropLast().joined(separator: "/"))
-    let fd = try dir.open(last, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
+    let fd = try openFile(file)
     let st = try fd.status()
+    try check(st, file, limit: limit)
+    return try fd.readAll(limit: limit)
+  }
+
+  /// The file's stamp, from `fstatat` on its folder: nothing of the file is read.
+  public func identity(of file: String) throws -> FileIdentity? {
+    let (folder, name) = try split(file)
+    let st = try open(folder).status(of: name)
+    try check(st, file, limit: .max)
+    return .stamp(Self.stamp(st))
+  }
+
+  public func read(
+    _ file: String, limit: Int, settle: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws -> FileIdentity? {
+    let fd = try openFile(file)
+    var started = wallClockNanoseconds()
+    var before = try fd.status()
+    try check(before, file, limit: limit)
+    let wait = Self.lastChange(before) + racyWindow + 1 - started
+    if settle && wait > 0 && wait <= racyWindow + 1 {
+      // Changed a moment ago: read it once its stamp can be trusted, so the caller can
+      // record it (a wait only ever as long as the window).
+      sleep(nanoseconds: wait)
+      started = wallClockNanoseconds()
+      before = try fd.status()
+      try check(before, file, limit: limit)
+    }
+    try fd.read(limit: limit, body)
+    let after = try fd.status()
+    guard Self.stamp(after) == Self.stamp(before),
+      Self.lastChange(before) < started - racyWindow
+    else { return nil }
+    return .stamp(Self.stamp(before))
+  }
+
+  /// The later of the modification and status change times.
+  private static func lastChange(_ st: FileStatus) -> Int64 { max(st.modified, st.changed) }
+
+  private static func stamp(_ st: FileStatus) -> FileStamp {
+    FileStamp(
+      device: st.device, inode: st.inode, size: st.size, modified: st.modified,
+      changed: st.changed)
+  }
+
+  /// Throws unless `st` is a regular file of at most `limit` bytes.
+  private func check(_ st: FileStatus, _ file: String, limit: Int) throws {
     guard st.kind == .regular else { throw StateTreeError(path: file, reason: "not a regular file") }
     guard st.size <= limit else {
       throw StateTreeError(path: file, reason: "file is \(st.size) bytes, more than the limit of \(limit)")
     }
-    return try fd.readAll(limit: limit)
+  }
+
+  /// The folder and the name of `file`.
+  private func split(_ file: String) throws -> (folder: String, name: String) {
+    let components = file.split(separator: "/").map(String.init)
+    guard let last = components.last else {
+      throw StateTreeError(path: file, reason: "not a file")
+    }
+    guard last != "..", last != "." else {
+      throw StateTreeError(path: file, reason: "path leaves the repository")
+    }
+    return (components.dropLast().joined(separator: "/"), last)
+  }
+
+  /// Opens `file` for reading, refusing to cross a symlink at any component.
+  private func openFile(_ file: String) throws -> Descriptor {
+    let (folder, name) = try split(file)
+    return try open(folder).open(
+      name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
   }
 
   /// Opens `relative` below the root, refusing to cross a symlink at any component.

@@ -10,12 +10,27 @@ public struct HostDeclarations: Sendable {
   public var units: [RepositoryUnit]
   /// The tree the declarations come from, for files plugins ship.
   public var tree: any StateTree
+  /// Fingerprints of the tree's files that earlier runs recorded (none unless the engine was
+  /// given the ledger): `fingerprint(of:limit:plugin:)` uses them instead of reading a file.
+  public var recorded: RecordedFingerprints
 
-  public init(host: String, layers: [Layer], units: [RepositoryUnit], tree: any StateTree) {
+  public init(
+    host: String, layers: [Layer], units: [RepositoryUnit], tree: any StateTree,
+    recorded: RecordedFingerprints = RecordedFingerprints()
+  ) {
     self.host = host
     self.layers = layers
     self.units = units
     self.tree = tree
+    self.recorded = recorded
+  }
+
+  /// The fingerprint of the file `path` of the tree: one that `plugin` recorded, while the
+  /// file still has the identity recorded with it (nothing of the file is read); otherwise
+  /// the file read and hashed, a piece at a time.
+  public func fingerprint(of path: String, limit: Int, plugin: String) throws -> FileFingerprint {
+    try tree.fingerprint(
+      of: path, limit: limit, recorded: recorded.fingerprints(of: path, plugin: plugin))
   }
 
   /// Every layer's node for the section `key`, in layer order.

@@ -23,17 +23,47 @@ enum LedgerFileReader {
     return (ledger, generation)
   }
 
+  /// The entries of the ledger in `file` that have the fact `key`; the others are not
+  /// parsed, nor kept (a line that does not hold `"KEY":` cannot have it). For a few entries
+  /// of a large ledger, read before the run needs the rest (the image archives' recorded
+  /// fingerprints, while the repository is loaded).
+  static func entries(
+    _ file: borrowing RootedFileSystem.FileReader, withFact key: String
+  ) throws -> [String: Ledger.Entry] {
+    let needle = Array("\"\(key)\":".utf8)
+    let streamed = try streamed(file) { line in holds(line, needle) }
+    let entries = try streamed?.ledger.entries ?? read(file).ledger.entries
+    return entries.filter { $0.value.facts[key] != nil }
+  }
+
+  /// Whether `line` holds `needle` (short, not empty).
+  private static func holds(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, line.count >= needle.count else { return false }
+    var index = line.startIndex
+    let last = line.endIndex - needle.count
+    while index <= last {
+      if line[index] == first, line[index..<index + needle.count].elementsEqual(needle) {
+        return true
+      }
+      index += 1
+    }
+    return false
+  }
+
   /// The file read line by line; nil when it is not laid out as `writeFile` lays it out.
+  /// With `keeping`, only the entry lines it accepts are parsed (their table is made for
+  /// those alone).
   static func streamed(
-    _ file: borrowing RootedFileSystem.FileReader
+    _ file: borrowing RootedFileSystem.FileReader,
+    keeping: ((ArraySlice<UInt8>) -> Bool)? = nil
   ) throws -> (ledger: Ledger, generation: String)? {
     let start = try file.read(at: 0, count: 64)
     guard start.starts(with: #"{"version":2,"generation":"#.utf8) else { return nil }
     // Counted first, so that the table is made at its size (grown by doubling, each step
     // held the old table beside the new).
     var lines = 0
-    try pieces(of: file) { lines += Ledger.lineCount($0) }
-    var parser = LineParser(expectedEntries: lines)
+    if keeping == nil { try pieces(of: file) { lines += Ledger.lineCount($0) } }
+    var parser = LineParser(expectedEntries: lines, keeping: keeping)
     var carried: [UInt8] = []
     var failed = false
     try pieces(of: file) { piece in
@@ -75,11 +105,16 @@ enum LedgerFileReader {
     private var stage = Stage.header
     private var header: [UInt8] = []
     private var entries: [String: Ledger.Entry] = [:]
+    private var entryLines = 0
     private var declarations = Set<String>()
+    private let keeping: ((ArraySlice<UInt8>) -> Bool)?
     /// Whether the last entry line ended with the comma that announces another.
     private var moreAnnounced = false
 
-    init(expectedEntries: Int) { entries.reserveCapacity(expectedEntries) }
+    init(expectedEntries: Int, keeping: ((ArraySlice<UInt8>) -> Bool)?) {
+      entries.reserveCapacity(expectedEntries)
+      self.keeping = keeping
+    }
 
     /// Takes one line (without its newline); false when it is not what the layout has next.
     mutating func take(_ line: ArraySlice<UInt8>) -> Bool {
@@ -94,10 +129,12 @@ enum LedgerFileReader {
           stage = .end
           return !moreAnnounced
         }
-        guard moreAnnounced || entries.isEmpty else { return false }
+        guard moreAnnounced || entryLines == 0 else { return false }
+        entryLines += 1
         var text = line
         moreAnnounced = text.last == UInt8(ascii: ",")
         if moreAnnounced { text = text.dropLast() }
+        if let keeping, !keeping(text) { return true }
         var scanner = JSONScanner(Array(text))
         guard let (address, entry) = try? Ledger.readEntry(&scanner, &declarations),
           let address, scanner.atEnd(), entries.updateValue(entry, forKey: address) == nil

@@ -13,14 +13,7 @@ public enum SHA256 {
 
   /// The digest of `bytes` as 64 lower-case hex digits.
   public static func hex(_ bytes: some Collection<UInt8>) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(64)
-    for byte in digest(bytes) {
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 15)])
-    }
-    return String(decoding: text, as: UTF8.self)
+    hexDigits(digest(bytes))
   }
 
   /// The digest of a string's UTF-8 bytes as hex.
@@ -31,49 +24,67 @@ public enum SHA256 {
   /// The rounds run on unchecked buffers: with bounds checks and a fresh array per block,
   /// fingerprinting the installed unit files was a tenth of a no-op run.
   public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-    var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
-      0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
-    )
     var message: [UInt8] = []
     message.reserveCapacity(bytes.count + 72)
     message.append(contentsOf: bytes)
-    let bitLength = UInt64(message.count) * 8
+    appendPadding(to: &message, length: UInt64(message.count))
+    var h = initial
+    message.withUnsafeBufferPointer { compress(&h, blocks: UnsafeRawBufferPointer($0)) }
+    return digestBytes(of: h)
+  }
+
+  /// The eight words of the running digest.
+  typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+  static let initial: State = (
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
+    0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+  )
+
+  /// Appends the 0x80 byte, zeros and the bit length of a `length`-byte message.
+  static func appendPadding(to message: inout [UInt8], length: UInt64) {
     message.append(0x80)
     message.append(contentsOf: repeatElement(0, count: (120 - message.count % 64) % 64))
+    let bitLength = length &* 8
     for shift in stride(from: 56, through: 0, by: -8) {
       message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
+  }
+
+  /// Runs the rounds over every whole 64-byte block of `blocks`.
+  static func compress(_ h: inout State, blocks message: UnsafeRawBufferPointer) {
     k.withUnsafeBufferPointer { k in
-      message.withUnsafeBufferPointer { message in
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-          for chunk in stride(from: 0, to: message.count, by: 64) {
-            for i in 0..<16 {
-              let j = chunk + i * 4
-              w[i] =
-                UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16
-                | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
-            }
-            for i in 16..<64 {
-              let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-              let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-              w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = h
-            for i in 0..<64 {
-              let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-              let ch = (e & f) ^ (~e & g)
-              let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-              let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-              let maj = (a & b) ^ (a & c) ^ (b & c)
-              let t2 = s0 &+ maj
-              (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+        for chunk in stride(from: 0, to: message.count - 63, by: 64) {
+          for i in 0..<16 {
+            let j = chunk + i * 4
+            w[i] =
+              UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16
+              | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
           }
+          for i in 16..<64 {
+            let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
+            let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+          }
+          var (a, b, c, d, e, f, g, hh) = h
+          for i in 0..<64 {
+            let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+          }
+          h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
         }
       }
     }
+  }
+
+  /// The digest's 32 bytes, big-endian words in order.
+  static func digestBytes(of h: State) -> [UInt8] {
     var result: [UInt8] = []
     result.reserveCapacity(32)
     for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
@@ -82,6 +93,61 @@ public enum SHA256 {
       }
     }
     return result
+  }
+
+  /// Lower-case hex of `bytes`.
+  static func hexDigits(_ bytes: [UInt8]) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// A digest fed piece by piece: a large file hashed as it is read, never held whole.
+  public struct Hasher: Sendable {
+    private var h = SHA256.initial
+    /// Bytes of an unfinished block (fewer than 64).
+    private var pending: [UInt8] = []
+    private var length: UInt64 = 0
+
+    public init() { pending.reserveCapacity(64) }
+
+    /// Adds `bytes` to the message.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      length &+= UInt64(bytes.count)
+      var rest = bytes[...]
+      if !pending.isEmpty {
+        let taken = min(64 - pending.count, rest.count)
+        pending.append(contentsOf: rest.prefix(taken))
+        rest = rest.dropFirst(taken)
+        guard pending.count == 64 else { return }
+        pending.withUnsafeBytes { SHA256.compress(&h, blocks: $0) }
+        pending.removeAll(keepingCapacity: true)
+      }
+      let whole = rest.count / 64 * 64
+      if whole > 0 {
+        SHA256.compress(&h, blocks: UnsafeRawBufferPointer(rebasing: rest.prefix(whole)))
+      }
+      pending.append(contentsOf: rest.dropFirst(whole))
+    }
+
+    /// Adds `bytes` to the message.
+    public mutating func update(_ bytes: [UInt8]) {
+      bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// The digest of everything added, as 64 lower-case hex digits.
+    public func hex() -> String {
+      var h = self.h
+      var tail = pending
+      SHA256.appendPadding(to: &tail, length: length)
+      tail.withUnsafeBytes { SHA256.compress(&h, blocks: $0) }
+      return SHA256.hexDigits(SHA256.digestBytes(of: h))
+    }
   }
 }
 

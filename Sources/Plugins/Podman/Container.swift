@@ -142,6 +142,19 @@ public struct ImageArchive: Sendable, Hashable, Codable {
   public var fingerprint: String
   /// Its size in bytes.
   public var size: Int
+  /// The archive's fingerprint with the file's identity when it was hashed, for the ledger;
+  /// not part of a plan's JSON (a plan names the archive by path and fingerprint).
+  public var file: FileFingerprint?
+
+  private enum CodingKeys: String, CodingKey { case path, fingerprint, size }
+
+  /// The archive at `path` with the fingerprint `file`.
+  public init(path: String, file: FileFingerprint) {
+    self.path = path
+    fingerprint = file.sha256
+    size = file.size
+    self.file = file
+  }
 }
 
 /// The host-wide podman settings (`podman:` in a host or role file).

@@ -5,15 +5,14 @@ struct ContainerReader {
   let key: Located<String>
   let node: YAMLNode
   let layer: Layer
-  let tree: any StateTree
-  /// The archive's bytes, once read.
-  private(set) var archiveBytes: [UInt8]?
+  /// The declarations being decoded: the tree, and the archive fingerprints recorded.
+  let declarations: HostDeclarations
 
-  init(key: Located<String>, node: YAMLNode, layer: Layer, tree: any StateTree) {
+  init(key: Located<String>, node: YAMLNode, layer: Layer, declarations: HostDeclarations) {
     self.key = key
     self.node = node
     self.layer = layer
-    self.tree = tree
+    self.declarations = declarations
   }
 
   /// Options of `--volume` podman 4.3 accepts for rootless containers.
@@ -40,7 +39,7 @@ struct ContainerReader {
     "AccuracySec", "RandomizedDelaySec", "FixedRandomDelay", "Persistent", "WakeSystem",
   ]
 
-  mutating func read(diagnostics: inout Diagnostics) -> Container? {
+  func read(diagnostics: inout Diagnostics) -> Container? {
     let errorsBefore = diagnostics.errors.count
     let name = key.value
     if let problem = Self.nameProblem(name, what: "container name") {
@@ -135,7 +134,7 @@ struct ContainerReader {
 
   // MARK: Fields
 
-  private mutating func readArchive(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
+  private func readArchive(_ fields: inout MappingReader, diagnostics: inout Diagnostics)
     -> ImageArchive?
   {
     guard let path = fields.string("image-archive", diagnostics: &diagnostics) else { return nil }
@@ -151,9 +150,11 @@ struct ContainerReader {
     }
     let full = layer.directory.isEmpty ? path.value : layer.directory + "/" + path.value
     do {
-      let bytes = try tree.contents(of: full, limit: PodmanPlugin.archiveLimit)
-      archiveBytes = bytes
-      return ImageArchive(path: full, fingerprint: "sha256:" + SHA256.hex(bytes), size: bytes.count)
+      // Recorded when reconcile loaded it, the fingerprint is used while the file keeps its
+      // identity (git blob id, or stat); otherwise the archive is hashed as it is read.
+      let fingerprint = try declarations.fingerprint(
+        of: full, limit: PodmanPlugin.archiveLimit, plugin: PodmanPlugin.moduleName)
+      return ImageArchive(path: full, file: fingerprint)
     } catch {
       diagnostics.error(
         "image-archive \(full) cannot be read: \(error)", at: path.position,

@@ -17,19 +17,38 @@ extension PodmanPlugin {
       return nil
 
     case .load(let container, let user, let image, let archive):
-      guard let bytes = archives.bytes(of: archive.fingerprint) else {
+      let doing = "loading \(archive.path) for container '\(container)'"
+      guard let tree = archives.tree(of: archive.fingerprint) else {
         throw PodmanError(
-          doing: "loading \(archive.path) for container '\(container)'",
+          doing: doing,
           reason:
             "this run did not read the archive (a plan saved elsewhere?); plan and apply in one run"
         )
       }
       let session = try self.session(of: user, host: host)
+      // Read now, and only now: a no-op run never reads an archive. Settled, so that the
+      // identity recorded with the fingerprint can be trusted by the next runs.
+      let (bytes, file): ([UInt8], FileFingerprint)
+      do {
+        (bytes, file) = try tree.contentsAndFingerprint(
+          of: archive.path, limit: Self.archiveLimit, settle: true)
+      } catch {
+        throw PodmanError(doing: doing, reason: "cannot read it: \(error)")
+      }
+      guard file.sha256 == archive.fingerprint else {
+        throw PodmanError(
+          doing: doing,
+          reason:
+            "it changed since it was planned (\(archive.fingerprint), now \(file.sha256)); "
+            + "nothing was loaded, the next run plans the new archive")
+      }
       let output = try session.check(
-        [ContainerUnit.podman, "load"], input: bytes, timeout: Self.commandTimeout)
+        [ContainerUnit.podman, "load"], input: consume bytes, timeout: Self.commandTimeout)
       try verify(image, in: session, container: container, loaded: output)
-      ledger[change.address] = imageRecord(
+      var record = imageRecord(
         change, ledger: ledger, user: user, image: image, applied: archive.fingerprint)
+      record.facts.record(file, of: archive.path)
+      ledger[change.address] = record
       return output.split(separator: "\n").last.map(String.init)
 
     case .pull(let container, let user, let image):

@@ -21,10 +21,11 @@ extension PodmanPlugin {
           continue
         }
         seen[key.value] = (key.position, layer.label)
-        var reader = ContainerReader(key: key, node: value, layer: layer, tree: declarations.tree)
+        let reader = ContainerReader(
+          key: key, node: value, layer: layer, declarations: declarations)
         guard let container = reader.read(diagnostics: &diagnostics) else { continue }
-        if let bytes = reader.archiveBytes, let archive = container.archive {
-          archives.keep(bytes, as: archive.fingerprint)
+        if let archive = container.archive {
+          archives.keep(archive, in: declarations.tree)
         }
         desired.containers.append(container)
       }

@@ -188,14 +188,21 @@ extension PodmanPlugin {
       // No storage found: trust what reconcile did last (storage kept elsewhere).
       present = facts != nil && entry?.applied == declared
     }
-    let record = Ledger.Entry(
+    var record = Ledger.Entry(
       plugin: name, applied: declared, declared: declared, created: entry?.created ?? true,
       facts: ["user": container.user, "image": container.image])
+    if let archive = container.archive, let file = archive.file {
+      record.facts.record(file, of: archive.path)
+    }
     // A claim a killed run left (`interrupted`) is reconcile's own unfinished work: the
     // image it finds is its own, and one it does not find is still new, not drift.
     let claimed = entry?.interrupted == true
     if present && (entry == nil || claimed || entry?.applied == declared) {
-      if entry != record { result.ledgerUpdates[address] = record }
+      // The archive's recorded identity alone is no reason to write the ledger (a no-op run
+      // writes nothing); it is refreshed when the entry is written anyway.
+      if entry.map(Self.withoutFile) != Self.withoutFile(record) {
+        result.ledgerUpdates[address] = record
+      }
       return
     }
     if container.archive == nil && container.pull == .never {
@@ -240,6 +247,13 @@ extension PodmanPlugin {
           payload: PodmanPayload.pull(
             container: container.name, user: container.user, image: container.image)))
     }
+  }
+
+  /// `entry` without the archive fingerprint it records.
+  static func withoutFile(_ entry: Ledger.Entry) -> Ledger.Entry {
+    var entry = entry
+    entry.facts.record(nil, of: "")
+    return entry
   }
 
   /// Forgets the images of containers that left the repository; the images themselves stay

@@ -11,13 +11,15 @@ import Core
 /// after a user got subordinate IDs, and manages the OCI runtime in containers.conf.
 /// See docs/podman.md.
 public struct PodmanPlugin: Plugin {
-  /// Image archives read at decode time, kept for apply (by fingerprint): a plan carries
-  /// only their fingerprint, never their bytes.
+  /// Where this run's image archives are, by fingerprint, for apply to read them: a plan
+  /// carries only their path and fingerprint, never their bytes.
   let archives = ArchiveStore()
 
   public init() {}
 
-  public var name: String { "podman" }
+  public var name: String { Self.moduleName }
+  /// The plugin's name, in changes and the ledger.
+  static let moduleName = "podman"
   public var sections: [String] { ["containers", "podman"] }
 
   /// The origin other plugins recognise (hardening keeps a podman unit's needs).
@@ -32,13 +34,15 @@ public struct PodmanPlugin: Plugin {
   static let commandTimeout = 600.0
 }
 
-/// Image archives by fingerprint, shared between the phases of one run.
+/// The trees holding the image archives this run decoded, by fingerprint, shared between
+/// the phases of one run. Nothing of an archive is held: apply reads it when it loads it.
 final class ArchiveStore: Sendable {
-  private let storage = Locked<[String: [UInt8]]>([:])
+  private let storage = Locked<[String: any StateTree]>([:])
 
-  func keep(_ bytes: [UInt8], as fingerprint: String) {
-    storage.update { $0[fingerprint] = bytes }
+  func keep(_ archive: ImageArchive, in tree: any StateTree) {
+    storage.update { $0[archive.fingerprint] = tree }
   }
 
-  func bytes(of fingerprint: String) -> [UInt8]? { storage.read { $0[fingerprint] } }
+  /// The tree in which this run found an archive with `fingerprint`.
+  func tree(of fingerprint: String) -> (any StateTree)? { storage.read { $0[fingerprint] } }
 }
