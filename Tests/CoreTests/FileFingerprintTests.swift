@@ -1,8 +1,9 @@
-@testable import Core
 import Foundation
 import SystemCalls
 import TestSupport
 import Testing
+
+@testable import Core
 
 /// Fingerprints of repository files with the identities that let later runs skip reading
 /// them: `SHA256.Hasher`, `DirectoryTree`'s stamps (and the racily clean case), the text the

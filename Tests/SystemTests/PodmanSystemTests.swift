@@ -216,8 +216,10 @@ struct PodmanSystemTests {
 
       // Nothing to do: the archive is not even opened (its fingerprint is in the ledger).
       let traced = try await bed.exec(
-        ["strace", "-f", "-qq", "-e", "trace=openat,open,stat,newfstatat", "-o", "/tmp/noop.trace",
-         "reconcile", "apply", "--repo", "/srv/state", "--host", "box"], timeout: 300)
+        [
+          "strace", "-f", "-qq", "-e", "trace=openat,open,stat,newfstatat", "-o", "/tmp/noop.trace",
+          "reconcile", "apply", "--repo", "/srv/state", "--host", "box",
+        ], timeout: 300)
       #expect(traced.status == 0 && traced.stdout.contains("No changes."), "\(traced)")
       let opened = try await bed.run(["sh", "-c", "grep held.tar /tmp/noop.trace || true"])
       #expect(!opened.contains("openat"), "the no-op run opened the archive: \(opened)")
