@@ -20,6 +20,11 @@ import Testing
     #expect(ledger.addresses(of: "users") == ["group:c", "user:a", "user:b"])
     #expect(ledger.addresses(of: "units") == ["drop-in:z.service/x.conf", "unit:z.service"])
     #expect(ledger.addresses(of: "linger").isEmpty)
+    #expect(ledger.addresses(of: "users", kind: "user") == ["user:a", "user:b"])
+    #expect(ledger.addresses(of: "users", kind: "group") == ["group:c"])
+    #expect(ledger.addresses(of: "units", kind: "drop-in") == ["drop-in:z.service/x.conf"])
+    #expect(ledger.addresses(of: "units", kind: "user").isEmpty)
+    #expect(ledger.addresses(of: "linger", kind: "user").isEmpty)
   }
 
   @Test("a change after the index was made is seen, through the subscript and through entries")
@@ -34,6 +39,7 @@ import Testing
     ledger.entries["user:b"]?.plugin = "linger"
     #expect(ledger.addresses(of: "users").isEmpty)
     #expect(ledger.addresses(of: "linger") == ["user:b"])
+    #expect(ledger.addresses(of: "linger", kind: "user") == ["user:b"])
   }
 
   @Test("copies changed apart, before or after either asked, each answer from its own entries")

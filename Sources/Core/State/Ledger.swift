@@ -77,6 +77,12 @@ public struct Ledger: Sendable, Codable, Equatable {
     addressIndex.addresses(of: plugin, in: entries)
   }
 
+  /// The addresses of `kind` managed by `plugin`, sorted: as `addresses(of:)` filtered by
+  /// kind, without making the others.
+  public func addresses(of plugin: String, kind: String) -> [Address] {
+    addressIndex.addresses(of: plugin, kind: kind, in: entries)
+  }
+
   static let path = "ledger.json"
 
   /// Reads the ledger from `stateDirectory` (with a killed run's journal replayed, see

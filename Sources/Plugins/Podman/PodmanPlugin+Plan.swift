@@ -261,8 +261,7 @@ extension PodmanPlugin {
   private func forgetImages(
     except wanted: Set<Address>, ledger: Ledger, into result: inout PluginPlan
   ) {
-    for address in ledger.addresses(of: name)
-    where address.kind == "image" && !wanted.contains(address) {
+    for address in ledger.addresses(of: name, kind: "image") where !wanted.contains(address) {
       result.ledgerUpdates[address] = .some(nil)
     }
   }

@@ -23,9 +23,8 @@ extension PodmanPlugin {
     -> [(address: Address, entry: Ledger.Entry)]
   {
     let declared = Set(desired.containers.map(\.address))
-    return ledger.addresses(of: "podman").compactMap { address in
-      guard address.kind == "container", !declared.contains(address),
-        let entry = ledger[address]
+    return ledger.addresses(of: "podman", kind: "container").compactMap { address in
+      guard !declared.contains(address), let entry = ledger[address]
       else { return nil }
       return (address, entry)
     }

@@ -75,9 +75,12 @@ extension UnitsPlugin {
           start: generated.scope == .system || user != nil,
           install: install, position: generated.position, user: user, startAfter: generated.startAfter))
     }
-    // Each path made once, not once per comparison.
-    desired.files = desired.files.map { (scope: $0.scope, path: $0.path.description, file: $0) }
-      .sorted { ($0.scope, $0.path) < ($1.scope, $1.path) }.map(\.file)
+    // Each path made once, not once per comparison; the positions sorted, not the files
+    // (moving files of a hundred bytes and more through a sort of thousands was a tenth of
+    // decoding at 5,000 units).
+    let keys = desired.files.map { (scope: $0.scope, path: $0.path.description) }
+    let order = keys.indices.sorted { keys[$0] < keys[$1] }
+    desired.files = order.map { desired.files[$0] }
     return desired
   }
 

@@ -44,7 +44,7 @@ extension UnitsPlugin {
     }
     if let systemd = host.systemd {
       var units = Set(desired.activations.filter { $0.scope == .system }.map(\.unit))
-      for address in ledger.addresses(of: name) where address.kind == "enablement" {
+      for address in ledger.addresses(of: name, kind: "enablement") {
         if let unit = UnitName(address.name) { units.insert(unit) }
       }
       observed.runtime = try systemd.states(of: units.sorted())
@@ -70,7 +70,7 @@ extension UnitsPlugin {
     for activation in desired.activations where activation.scope == .user {
       if let user = activation.user { byUser[user, default: []].insert(activation.unit) }
     }
-    for address in ledger.addresses(of: name) where address.kind == "unit" {
+    for address in ledger.addresses(of: name, kind: "unit") {
       guard let user = ledger[address]?.facts["user"],
         let unit = UnitName(String(address.name.split(separator: "/").last ?? ""))
       else { continue }

@@ -76,7 +76,7 @@ extension UnitsPlugin {
     // Files reconcile installed that left the repository.
     var removedUnits = Set<UnitName>()
     var removedUserUnits: [String: Set<UnitName>] = [:]
-    for address in ledger.addresses(of: name) where address.kind == "unit" || address.kind == "drop-in" {
+    for address in ledger.addresses(of: name, kind: "drop-in") + ledger.addresses(of: name, kind: "unit") {
       guard !desiredAddresses.contains(address), let entry = ledger[address] else { continue }
       guard entry.created, let path = entry.facts["path"].flatMap(HostPath.init) else {
         result.ledgerUpdates[address] = .some(nil)
@@ -205,8 +205,8 @@ extension UnitsPlugin {
 
     // Enablements of units that left the repository (or lost their declaration).
     let declaredEnablements = Set(desired.activations.map(\.address))
-    for address in ledger.addresses(of: name)
-    where address.kind == "enablement" && !declaredEnablements.contains(address) {
+    for address in ledger.addresses(of: name, kind: "enablement")
+    where !declaredEnablements.contains(address) {
       guard let entry = ledger[address] else { continue }
       let stale = Self.links(in: entry).filter { observed.links[$0.path] == $0.target }
       let scope: UnitScope = address.name.hasPrefix("user/") ? .user : .system
@@ -236,8 +236,7 @@ extension UnitsPlugin {
       desired.activations.filter(\.start).map {
         Address("activation", ($0.scope == .user ? "user/" : "") + $0.unit.rawValue)
       })
-    for address in ledger.addresses(of: name)
-    where address.kind == "activation" && !started.contains(address) {
+    for address in ledger.addresses(of: name, kind: "activation") where !started.contains(address) {
       result.ledgerUpdates[address] = .some(nil)
     }
     return result

@@ -285,8 +285,7 @@ extension UsersPlugin {
     into result: inout PluginPlan
   ) {
     let declared = Set(desired.users.map(\.address))
-    for address in ledger.addresses(of: name)
-    where address.kind == "user" && !declared.contains(address) {
+    for address in ledger.addresses(of: name, kind: "user") where !declared.contains(address) {
       guard let entry = ledger[address], entry.created, let existing = observed.user(address.name)
       else {
         result.ledgerUpdates[address] = .some(nil)
@@ -332,8 +331,7 @@ extension UsersPlugin {
     deletedUsers: Set<String>,
     into result: inout PluginPlan
   ) {
-    for address in ledger.addresses(of: name)
-    where address.kind == "group" && desired.groups[address.name] == nil {
+    for address in ledger.addresses(of: name, kind: "group") where desired.groups[address.name] == nil {
       guard let entry = ledger[address], entry.created, let existing = observed.group(address.name)
       else {
         result.ledgerUpdates[address] = .some(nil)
