@@ -94,6 +94,24 @@ import Testing
     #expect(plan.limitations.contains { $0.contains("only on the running host") })
   }
 
+  @Test("A container's user keeps the subordinate ID count its declaration gives")
+  func containerUserKeepsItsCount() throws {
+    // The podman plugin's request (no count) comes before the users plugin's (4096): the
+    // given count wins whichever asks first.
+    let repo = try PodmanRepository(
+      role: """
+        users:
+          botuser: { home: /var/lib/botuser, subids: { count: 4096 }, linger: true }
+        containers:
+          bot: { user: botuser, image: localhost/bot:1 }
+
+        """)
+    #expect(repo.loadErrors().isEmpty, "\(repo.loadErrors())")
+    let plan = try repo.harness.plan()
+    let subids = try #require(plan.changes.first { $0.address == Address("subids", "botuser") })
+    #expect(subids.diff.joined().contains("botuser:100000:4096"), "\(subids.diff)")
+  }
+
   @Test("An existing containers.conf is taken over only when the declaration adopts it")
   func configurationAdoption() throws {
     let repo = try PodmanRepository(

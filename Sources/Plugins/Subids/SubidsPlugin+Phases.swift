@@ -6,30 +6,44 @@ extension SubidsPlugin {
     diagnostics: inout Diagnostics
   ) -> DesiredSubids {
     var byUser: [String: DesiredSubids.Request] = [:]
+    // Users whose count was given (`subids: { count: N }`); a request without one (a
+    // container's) takes the given count, whichever plugin asked first.
+    var counted = Set<String>()
     for requirement in contributions.accounts where requirement.subordinateIDs {
       let count = requirement.subordinateCount ?? 65536
       let request =
         requirement.subordinateStart.map {
           SubordinateRangeAllocator.Request(user: requirement.user, start: $0, count: count)
         } ?? SubordinateRangeAllocator.Request(user: requirement.user, count: count)
-      if let other = byUser[requirement.user] {
-        let sameStart =
-          other.request.start == nil || request.start == nil || other.request.start == request.start
-        if !sameStart || (requirement.subordinateCount != nil && other.request.count != count) {
-          diagnostics.error(
-            "\(requirement.origin) asks for subordinate IDs of '\(requirement.user)' that differ from what \(other.origin) asks",
-            at: requirement.position, code: "conflicting-subids",
-            notes: other.position.map { ["the other request is at \($0)"] } ?? [])
-          continue
-        }
-        if other.request.start == nil && request.start != nil {
-          byUser[requirement.user] = .init(
-            request: request, origin: requirement.origin, position: requirement.position)
-        }
+      let explicit = requirement.subordinateCount != nil
+      guard var merged = byUser[requirement.user] else {
+        byUser[requirement.user] = .init(
+          request: request, origin: requirement.origin, position: requirement.position)
+        if explicit { counted.insert(requirement.user) }
         continue
       }
-      byUser[requirement.user] = .init(
-        request: request, origin: requirement.origin, position: requirement.position)
+      let other = merged
+      let sameStart =
+        other.request.start == nil || request.start == nil || other.request.start == request.start
+      let sameCount = !explicit || !counted.contains(requirement.user) || other.request.count == count
+      guard sameStart && sameCount else {
+        diagnostics.error(
+          "\(requirement.origin) asks for subordinate IDs of '\(requirement.user)' that differ from what \(other.origin) asks",
+          at: requirement.position, code: "conflicting-subids",
+          notes: other.position.map { ["the other request is at \($0)"] } ?? [])
+        continue
+      }
+      if other.request.start == nil && request.start != nil {
+        merged = .init(request: request, origin: requirement.origin, position: requirement.position)
+        if counted.contains(requirement.user) { merged.request.count = other.request.count }
+      }
+      if explicit && !counted.contains(requirement.user) {
+        merged.request.count = count
+        merged.origin = requirement.origin
+        merged.position = requirement.position
+        counted.insert(requirement.user)
+      }
+      byUser[requirement.user] = merged
     }
     return DesiredSubids(requests: byUser.values.sorted { $0.request.user < $1.request.user })
   }
