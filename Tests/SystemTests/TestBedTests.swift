@@ -65,6 +65,43 @@ struct TestBedTests {
     }
   }
 
+  @Test("each bed runs in a cgroup of its own, removed at poweroff")
+  func bedsHaveTheirOwnCgroups() async throws {
+    // Beds that shared one cgroup tree shared their units' cgroups too (the same
+    // user@996.service/app.slice/... in every bed of the example), and one bed's stops and
+    // kills disturbed another's units.
+    var paths: [String] = []
+    try await withTestBed(name: "cgroup-a") { first in
+      try await withTestBed(name: "cgroup-b") { second in
+        for bed in [first, second] {
+          let path = try Self.hostCgroup(ofInitOf: bed)
+          #expect(path.hasPrefix("/reconcile-testbed/\(bed.name)/"), "\(bed.name): \(path)")
+          paths.append(path)
+        }
+      }
+    }
+    #expect(paths.count == 2 && paths[0] != paths[1])
+    for path in paths {
+      let bedGroup = path.split(separator: "/").prefix(2).joined(separator: "/")
+      for hierarchy in ["/sys/fs/cgroup", "/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"] {
+        #expect(!FileManager.default.fileExists(atPath: "\(hierarchy)/\(bedGroup)"), "\(hierarchy)/\(bedGroup) is left")
+      }
+    }
+  }
+
+  /// The cgroup (v2 or hybrid's unified line, else name=systemd) of the bed's init, as the
+  /// host sees it.
+  static func hostCgroup(ofInitOf bed: TestBed) throws -> String {
+    let nspawn = try String(contentsOfFile: bed.directory + "/nspawn.pid", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let children = try String(contentsOfFile: "/proc/\(nspawn)/task/\(nspawn)/children", encoding: .utf8)
+    let initPID = try #require(children.split(separator: " ").first)
+    let lines = try String(contentsOfFile: "/proc/\(initPID)/cgroup", encoding: .utf8).split(separator: "\n")
+    let line = try #require(
+      lines.first { $0.hasPrefix("0::") && $0 != "0::/" } ?? lines.first { $0.contains(":name=systemd:") })
+    return String(line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)[2])
+  }
+
   @Test("poweroff stops nspawn and removes the bed, also when the test body throws")
   func poweroffLeavesNothing() async throws {
     struct Planned: Error {}
