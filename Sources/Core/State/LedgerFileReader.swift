@@ -17,7 +17,10 @@ enum LedgerFileReader {
     if let streamed = try streamed(file) { return streamed }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(file.size)
-    try pieces(of: file) { bytes.append(contentsOf: $0) }
+    try pieces(of: file) {
+      bytes.append(contentsOf: $0)
+      return true
+    }
     var generation = ""
     let ledger = try Ledger(file: bytes, generation: &generation)
     return (ledger, generation)
@@ -62,12 +65,16 @@ enum LedgerFileReader {
     // Counted first, so that the table is made at its size (grown by doubling, each step
     // held the old table beside the new).
     var lines = 0
-    if keeping == nil { try pieces(of: file) { lines += Ledger.lineCount($0) } }
+    if keeping == nil {
+      try pieces(of: file) {
+        lines += Ledger.lineCount($0)
+        return true
+      }
+    }
     var parser = LineParser(expectedEntries: lines, keeping: keeping)
     var carried: [UInt8] = []
     var failed = false
     try pieces(of: file) { piece in
-      guard !failed else { return }
       var lineStart = 0
       while let end = piece[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
         if carried.isEmpty {
@@ -77,24 +84,27 @@ enum LedgerFileReader {
           failed = !parser.take(carried[...])
           carried.removeAll(keepingCapacity: true)
         }
-        if failed { return }
+        // Not the layout: the rest is not read (the caller reads the file whole).
+        if failed { return false }
         lineStart = end + 1
       }
       carried.append(contentsOf: piece[lineStart...])
+      return true
     }
     guard !failed, carried.isEmpty else { return nil }
     return parser.finish()
   }
 
-  /// Hands `body` the file's bytes in order, `pieceSize` at a time.
+  /// Hands `body` the file's bytes in order, `pieceSize` at a time, until the end or until
+  /// `body` returns false.
   private static func pieces(
-    of file: borrowing RootedFileSystem.FileReader, _ body: ([UInt8]) throws -> Void
+    of file: borrowing RootedFileSystem.FileReader, _ body: ([UInt8]) throws -> Bool
   ) throws {
     var offset = 0
     while true {
       let piece = try file.read(at: offset, count: pieceSize)
       if piece.isEmpty { return }
-      try body(piece)
+      guard try body(piece) else { return }
       offset += piece.count
     }
   }
