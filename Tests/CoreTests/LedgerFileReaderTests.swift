@@ -120,6 +120,21 @@ import Testing
     #expect(read == whole, "\(name)")
   }
 
+  @Test("a large ledger laid out otherwise near its start is read whole, to its last entry")
+  func largeLedgerReadWholeAfterAnEarlyStop() throws {
+    // The streamed read stops at the first line out of place (in the first of several
+    // pieces); the whole read must still see every piece.
+    let ledger = Self.ledger(entries: 3000)
+    let text = String(decoding: try Self.stored(ledger), as: UTF8.self)
+    let first = try #require(text.range(of: #","plugin":"#))
+    let changed = text.replacingCharacters(in: first, with: ",\n\"plugin\":")
+    #expect(changed.utf8.count > 4 * LedgerFileReader.pieceSize)
+    let (streamed, read, whole) = try Self.readEachWay(Array(changed.utf8))
+    #expect(streamed == nil)
+    #expect(read == .read(ledger))
+    #expect(whole == .read(ledger))
+  }
+
   @Test("a version 1 ledger is read whole")
   func versionOne() throws {
     let (streamed, read, whole) = try Self.readEachWay(Array(LedgerFileTests.versionOne.utf8))
