@@ -90,12 +90,10 @@ struct TestBedTests {
   }
 
   /// The cgroup (v2 or hybrid's unified line, else name=systemd) of the bed's init, as the
-  /// host sees it.
+  /// host sees it; the init is the one the script recorded in `init.pid` at boot.
   static func hostCgroup(ofInitOf bed: TestBed) throws -> String {
-    let nspawn = try String(contentsOfFile: bed.directory + "/nspawn.pid", encoding: .utf8)
+    let initPID = try String(contentsOfFile: bed.directory + "/init.pid", encoding: .utf8)
       .trimmingCharacters(in: .whitespacesAndNewlines)
-    let children = try String(contentsOfFile: "/proc/\(nspawn)/task/\(nspawn)/children", encoding: .utf8)
-    let initPID = try #require(children.split(separator: " ").first)
     let lines = try String(contentsOfFile: "/proc/\(initPID)/cgroup", encoding: .utf8).split(separator: "\n")
     let line = try #require(
       lines.first { $0.hasPrefix("0::") && $0 != "0::/" } ?? lines.first { $0.contains(":name=systemd:") })
