@@ -30,27 +30,38 @@ import Testing
     #expect(try scratch.read("canary") == "untouched\n")
   }
 
-  @Test func aFolderReaderReadsAsPathsDoAndStaysInItsFolder() throws {
+  @Test func aReaderReadsAsPathsDoThroughTheFoldersItHolds() throws {
     let scratch = try ScratchDirectory()
     try scratch.write("root/etc/systemd/system/a.service", "[Service]\n")
+    try scratch.write("root/etc/systemd/system/a.service.d/10-x.conf", "[Service]\n")
+    try scratch.write("root/etc/passwd", "root:x:0:0::/root:/bin/sh\n")
     try scratch.write("canary", "untouched\n")
     try FileManager.default.createSymbolicLink(
       atPath: scratch.join("root/etc/systemd/system/b.timer"),
       withDestinationPath: scratch.join("canary"))
+    try FileManager.default.createSymbolicLink(
+      atPath: scratch.join("root/etc/systemd/system/c.service.d"),
+      withDestinationPath: scratch.join("."))
     let fs = try RootedFileSystem(root: scratch.join("root"))
     let folder = HostPath("/etc/systemd/system")!
     let (a, b, c) = (folder.child("a.service"), folder.child("b.timer"), folder.child("c.path"))
-    typealias Reader = RootedFileSystem.FolderReader
-    try fs.withFolder(folder) { (reader: borrowing Reader) throws in
+    let dropIn = folder.child("a.service.d").child("10-x.conf")
+    typealias Reader = RootedFileSystem.Reader
+    try fs.withReader { (reader: borrowing Reader) throws in
       #expect(try reader.read(a) == fs.read(a))
       #expect(try reader.status(a)?.kind == .regular)
+      // Down into a drop-in folder, back up, and to another branch of the tree.
+      #expect(try reader.read(dropIn) == fs.read(dropIn))
+      #expect(try reader.list(folder.child("a.service.d")) == ["10-x.conf"])
       #expect(try reader.symlinkTarget(b) == scratch.join("canary"))
+      #expect(try reader.read(HostPath("/etc/passwd")!) == fs.read(HostPath("/etc/passwd")!))
+      #expect(try reader.list(.root) == ["etc"])
       #expect(throws: FileSystemError.self) { try reader.read(b) }
+      #expect(throws: FileSystemError.self) { try reader.list(folder.child("c.service.d")) }
       #expect(try reader.status(c) == nil && reader.read(c) == nil)
-      #expect(throws: InternalError.self) { try reader.read(HostPath("/etc/passwd")!) }
-    }
-    try fs.withFolder(HostPath("/etc/systemd/user")!) { (reader: borrowing Reader) throws in
       #expect(try reader.read(HostPath("/etc/systemd/user/a.service")!) == nil)
+      #expect(try reader.list(HostPath("/etc/systemd/user")!) == nil)
+      #expect(try reader.read(a) == fs.read(a))
     }
   }
 

@@ -38,49 +38,50 @@ public final class RootedFileSystem: Sendable {
     return try read(path, in: dir, limit: limit)
   }
 
-  /// Runs `body` with a reader of the folder `path`, walked to once: for reading many files
-  /// of one folder (the units plugin observes every unit file in /etc/systemd/system), where
-  /// a walk from the root for each file made most of a no-op run's system calls. The reader
-  /// refuses paths outside the folder.
-  public func withFolder<T>(
-    _ path: HostPath, _ body: (borrowing FolderReader) throws -> T
-  ) throws -> T {
-    try body(FolderReader(fs: self, folder: path, dir: try open(path)))
+  /// Runs `body` with a reader that keeps open the folders it last walked through: for
+  /// reading many files in a few folders (the units plugin observes every unit file in
+  /// /etc/systemd/system and its drop-in folders), where a walk from the root for each file
+  /// made most of a no-op run's system calls. For reading what nothing changes while it is
+  /// read: a folder is the one found when it was walked to (see `FolderCursor`).
+  public func withReader<T>(_ body: (borrowing Reader) throws -> T) throws -> T {
+    let cursor = FolderCursor(
+      root: { [root] in try Descriptor.open(root, flags: OpenFlags.readOnly | OpenFlags.directory) },
+      child: { [self] folder, name, components in
+        try self.openFolder(name, in: folder, walking: components.reduce(HostPath.root) { $0.child($1) })
+      })
+    return try body(Reader(fs: self, cursor: cursor))
   }
 
-  /// Reads entries of one folder through a descriptor opened once (see `withFolder`).
-  public struct FolderReader: ~Copyable {
+  /// Reads as the file system does, through the folders a `FolderCursor` holds open (see
+  /// `withReader`).
+  public struct Reader: ~Copyable {
     let fs: RootedFileSystem
-    /// The folder.
-    public let folder: HostPath
-    let dir: Descriptor?
+    let cursor: FolderCursor
 
-    /// As `RootedFileSystem.status`, for a path in the folder.
+    /// As `RootedFileSystem.status`.
     public func status(_ path: HostPath) throws -> FileStatus? {
-      try inFolder(path) { dir throws in try fs.status(path, in: dir) }
+      try inParent(of: path) { dir throws in try fs.status(path, in: dir) }
     }
 
-    /// As `RootedFileSystem.read`, for a path in the folder.
+    /// As `RootedFileSystem.read`.
     public func read(_ path: HostPath, limit: Int = 16 << 20) throws -> [UInt8]? {
-      try inFolder(path) { dir throws in try fs.read(path, in: dir, limit: limit) }
+      try inParent(of: path) { dir throws in try fs.read(path, in: dir, limit: limit) }
     }
 
-    /// As `RootedFileSystem.symlinkTarget`, for a path in the folder.
+    /// As `RootedFileSystem.symlinkTarget`.
     public func symlinkTarget(_ path: HostPath) throws -> String? {
-      try inFolder(path) { dir throws in try fs.symlinkTarget(path, in: dir) }
+      try inParent(of: path) { dir throws in try fs.symlinkTarget(path, in: dir) }
     }
 
-    /// `body` with the folder's descriptor; nil when the folder does not exist.
-    private func inFolder<R>(
-      _ path: HostPath, _ body: (borrowing Descriptor) throws -> R?
-    ) throws -> R? {
-      guard path.parent == folder, !path.isRoot else {
-        throw InternalError("\(path) is not in the folder \(folder) being read")
-      }
-      switch dir {
-      case .some(let dir): return try body(dir)
-      case .none: return nil
-      }
+    /// As `RootedFileSystem.list`.
+    public func list(_ path: HostPath) throws -> [String]? {
+      try cursor.folder(path.components)?.descriptor.entries()
+    }
+
+    /// `body` with the descriptor of the folder holding `path`; nil when it does not exist.
+    private func inParent<R>(of path: HostPath, _ body: (borrowing Descriptor) throws -> R?) throws -> R? {
+      guard let folder = try cursor.folder(path.isRoot ? [] : path.parent.components) else { return nil }
+      return try body(folder.descriptor)
     }
   }
 
@@ -339,16 +340,25 @@ public final class RootedFileSystem: Sendable {
   public func open(_ path: HostPath) throws -> Descriptor? {
     var dir = try Descriptor.open(root, flags: OpenFlags.readOnly | OpenFlags.directory)
     for component in path.components {
-      do {
-        dir = try dir.open(component, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
-      } catch let error as SystemCallError where error.isNotFound {
-        return nil
-      } catch let error as SystemCallError where error.isSymlink {
-        throw FileSystemError(
-          path: realPath(path), reason: "crosses a symlink or non-folder at '\(component)'; refusing to follow it")
-      }
+      guard let next = try openFolder(component, in: dir, walking: path) else { return nil }
+      dir = next
     }
     return dir
+  }
+
+  /// Opens the folder `name` in `dir` on the way to `path`, refusing a symlink; nil when it
+  /// does not exist.
+  private func openFolder(_ name: String, in dir: borrowing Descriptor, walking path: HostPath) throws
+    -> Descriptor?
+  {
+    do {
+      return try dir.open(name, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
+    } catch let error as SystemCallError where error.isNotFound {
+      return nil
+    } catch let error as SystemCallError where error.isSymlink {
+      throw FileSystemError(
+        path: realPath(path), reason: "crosses a symlink or non-folder at '\(name)'; refusing to follow it")
+    }
   }
 
   private func openParent(of path: HostPath) throws -> Descriptor? {

@@ -20,23 +20,34 @@ public struct DirectoryTree: StateTree {
   /// Two seconds: see `racyWindow`.
   public static let defaultRacyWindow: Int64 = 2_000_000_000
 
+  /// The folders last read from, held open while the tree loads (`releaseCaches` closes
+  /// them): a repository's files are read folder by folder.
+  private let cursor: FolderCursor
+
   public init(path: String, racyWindow: Int64 = DirectoryTree.defaultRacyWindow) {
     self.path = path
     self.racyWindow = racyWindow
+    cursor = FolderCursor(
+      root: { try Descriptor.open(path, flags: OpenFlags.readOnly | OpenFlags.directory) },
+      child: { folder, name, _ in
+        try folder.open(name, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
+      })
   }
+
+  public func releaseCaches() { cursor.release() }
 
   public var origin: String { path }
 
   public func entries(of directory: String) throws -> [TreeEntry]? {
-    let dir: Descriptor
+    let folder: OpenFolder
     do {
-      dir = try open(directory)
+      folder = try open(directory)
     } catch let error as SystemCallError where error.isNotFound || error.isNotDirectory {
       return nil
     }
     var result: [TreeEntry] = []
-    for name in try dir.entries() where name != ".git" || !directory.isEmpty {
-      let st = try dir.status(of: name)
+    for name in try folder.descriptor.entries() where name != ".git" || !directory.isEmpty {
+      let st = try folder.descriptor.status(of: name)
       let kind: TreeEntry.Kind
       switch st.kind {
       case .regular: kind = st.mode & 0o111 != 0 ? .executable : .file
@@ -59,7 +70,7 @@ public struct DirectoryTree: StateTree {
   /// The file's stamp, from `fstatat` on its folder: nothing of the file is read.
   public func identity(of file: String) throws -> FileIdentity? {
     let (folder, name) = try split(file)
-    let st = try open(folder).status(of: name)
+    let st = try open(folder).descriptor.status(of: name)
     try check(st, file, limit: .max)
     return .stamp(Self.stamp(st))
   }
@@ -120,19 +131,20 @@ public struct DirectoryTree: StateTree {
   /// Opens `file` for reading, refusing to cross a symlink at any component.
   private func openFile(_ file: String) throws -> Descriptor {
     let (folder, name) = try split(file)
-    return try open(folder).open(
+    return try open(folder).descriptor.open(
       name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
   }
 
-  /// Opens `relative` below the root, refusing to cross a symlink at any component.
-  private func open(_ relative: String) throws -> Descriptor {
-    var dir = try Descriptor.open(path, flags: OpenFlags.readOnly | OpenFlags.directory)
-    for component in relative.split(separator: "/") {
-      guard component != "..", component != "." else {
-        throw StateTreeError(path: relative, reason: "path leaves the repository")
-      }
-      dir = try dir.open(String(component), flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
+  /// The folder `relative` below the root, refusing to cross a symlink at any component.
+  private func open(_ relative: String) throws -> OpenFolder {
+    let components = relative.split(separator: "/").map(String.init)
+    guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
+      throw StateTreeError(path: relative, reason: "path leaves the repository")
     }
-    return dir
+    // The cursor's opening never answers nil: a missing folder throws.
+    guard let folder = try cursor.folder(components) else {
+      throw StateTreeError(path: relative, reason: "folder not found")
+    }
+    return folder
   }
 }

@@ -1,29 +1,32 @@
 import Core
 
 extension HardeningPlugin {
-  /// Reads each scored unit as installed now: `FOLDER/NAME` and `FOLDER/NAME.d/*.conf`.
+  /// Reads each scored unit as installed now: `FOLDER/NAME` and `FOLDER/NAME.d/*.conf`,
+  /// through one reader (a walk from the root for each file was most of this plugin's cost).
   public func observe(_ desired: DesiredHardening, ledger: Ledger, host: Host) throws
     -> ObservedHardening
   {
     var observed = ObservedHardening()
-    for unit in desired.units {
-      var installed = ObservedHardening.Installed()
-      installed.unitFile = try Self.text(at: unit.folder.child(unit.name.rawValue), host: host)
-      let folder = unit.folder.child(unit.name.rawValue + ".d")
-      for file in try host.fs.list(folder) ?? [] where file.hasSuffix(".conf") {
-        if let text = try Self.text(at: folder.child(file), host: host) {
-          installed.dropIns[file] = text
+    try host.fs.withReader { reader in
+      for unit in desired.units {
+        var installed = ObservedHardening.Installed()
+        installed.unitFile = try Self.text(at: unit.folder.child(unit.name.rawValue), reader)
+        let folder = unit.folder.child(unit.name.rawValue + ".d")
+        for file in try reader.list(folder) ?? [] where file.hasSuffix(".conf") {
+          if let text = try Self.text(at: folder.child(file), reader) {
+            installed.dropIns[file] = text
+          }
         }
+        // A unit already as desired needs no text: the plan scores only units whose files change.
+        observed.units[unit.key] = changes(unit, installed) ? installed : .init(asDesired: true)
       }
-      // A unit already as desired needs no text: the plan scores only units whose files change.
-      observed.units[unit.key] = changes(unit, installed) ? installed : .init(asDesired: true)
     }
     return observed
   }
 
   /// The text of a regular file; nil when missing or something else (a mask, a folder).
-  private static func text(at path: HostPath, host: Host) throws -> String? {
-    guard try host.fs.status(path)?.kind == .regular, let bytes = try host.fs.read(path) else {
+  private static func text(at path: HostPath, _ reader: borrowing RootedFileSystem.Reader) throws -> String? {
+    guard try reader.status(path)?.kind == .regular, let bytes = try reader.read(path) else {
       return nil
     }
     return String(decoding: bytes, as: UTF8.self)

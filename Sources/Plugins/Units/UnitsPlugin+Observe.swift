@@ -14,32 +14,27 @@ extension UnitsPlugin {
     // every installed file of a large host is megabytes.
     let desiredContents = Dictionary(
       desired.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
-    // Folder by folder: nearly every file is in /etc/systemd/system or a .wants folder, and
-    // walking from the root for each one made most of a no-op run's system calls.
-    for (folder, paths) in Dictionary(grouping: paths, by: \.parent) {
-      try host.fs.withFolder(folder) { folder in
-        for path in paths {
-          guard let status = try folder.status(path) else { continue }
-          switch status.kind {
-          case .regular:
-            let bytes = try folder.read(path) ?? []
-            observed.files[path] = .init(
-              fingerprint: Fingerprint.of(bytes),
-              text: desiredContents[path] == bytes ? nil : String(decoding: bytes, as: UTF8.self))
-          case .symlink:
-            let target = try folder.symlinkTarget(path) ?? ""
-            observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)
-          default:
-            observed.files[path] = .init(fingerprint: "other", text: nil)
-          }
+    // Through one reader: nearly every file is in /etc/systemd/system, a drop-in folder or a
+    // .wants folder, and walking from the root for each one made most of a no-op run's
+    // system calls. Folder by folder, so that each is walked to once.
+    try host.fs.withReader { reader in
+      for path in Dictionary(grouping: paths, by: \.parent).values.joined() {
+        guard let status = try reader.status(path) else { continue }
+        switch status.kind {
+        case .regular:
+          let bytes = try reader.read(path) ?? []
+          observed.files[path] = .init(
+            fingerprint: Fingerprint.of(bytes),
+            text: desiredContents[path] == bytes ? nil : String(decoding: bytes, as: UTF8.self))
+        case .symlink:
+          let target = try reader.symlinkTarget(path) ?? ""
+          observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)
+        default:
+          observed.files[path] = .init(fingerprint: "other", text: nil)
         }
       }
-    }
-    for (folder, paths) in Dictionary(grouping: linkPaths, by: \.parent) {
-      try host.fs.withFolder(folder) { folder in
-        for path in paths {
-          if let target = try folder.symlinkTarget(path) { observed.links[path] = target }
-        }
+      for path in Dictionary(grouping: linkPaths, by: \.parent).values.joined() {
+        if let target = try reader.symlinkTarget(path) { observed.links[path] = target }
       }
     }
     if let systemd = host.systemd {
