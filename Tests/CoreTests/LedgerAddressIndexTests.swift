@@ -78,4 +78,27 @@ import Testing
     let replayed = try Ledger.load(from: fs, stateDirectory: state)
     #expect(replayed.addresses(of: "users") == ["user:a", "user:b"])
   }
+
+  @Test("entries(of:) gives each entry with its address, as the subscript does, in every copy")
+  func entriesWithTheirAddresses() {
+    var ledger = Ledger()
+    ledger["user:b"] = Ledger.Entry(plugin: "users", applied: "b", declared: "b", created: true, facts: ["uid": "1001"])
+    ledger["group:b"] = Self.entry("users")
+    ledger["user:a"] = Ledger.Entry(plugin: "users", applied: "a", declared: "a", created: false)
+    ledger["unit:z.service"] = Self.entry("units")
+    func described(_ ledger: Ledger, _ plugin: String, _ kind: String? = nil) -> [String] {
+      ledger.entries(of: plugin, kind: kind).map { "\($0.address) \($0.entry.applied) \($0.entry.created)" }
+    }
+    #expect(described(ledger, "users") == ["group:b a true", "user:a a false", "user:b b true"])
+    #expect(described(ledger, "users", "user") == ["user:a a false", "user:b b true"])
+    #expect(ledger.entries(of: "users", kind: "user").last?.entry.facts["uid"] == "1001")
+    #expect(ledger.entries(of: "linger").isEmpty)
+    for (address, entry) in ledger.entries(of: "users") { #expect(ledger[address] == entry) }
+    // A copy changed after the original's index was made answers from its own entries.
+    var copy = ledger
+    copy["user:a"] = nil
+    copy["user:c"] = Ledger.Entry(plugin: "users", applied: "c", declared: "c", created: true)
+    #expect(described(copy, "users", "user") == ["user:b b true", "user:c c true"])
+    #expect(described(ledger, "users", "user") == ["user:a a false", "user:b b true"])
+  }
 }

@@ -83,6 +83,12 @@ public struct Ledger: Sendable, Codable, Equatable {
     addressIndex.addresses(of: plugin, kind: kind, in: entries)
   }
 
+  /// The entries `plugin` manages, with their addresses, sorted by address; of `kind` only
+  /// when given. As `addresses(of:)` with each entry looked up, without the lookups.
+  public func entries(of plugin: String, kind: String? = nil) -> [(address: Address, entry: Entry)] {
+    addressIndex.entries(of: plugin, kind: kind, in: entries)
+  }
+
   static let path = "ledger.json"
 
   /// Reads the ledger from `stateDirectory` (with a killed run's journal replayed, see

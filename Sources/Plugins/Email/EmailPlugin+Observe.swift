@@ -5,8 +5,8 @@ extension EmailPlugin {
     var observed = ObservedEmail()
     var paths = Set(desired.scripts.map(\.path))
     var folders = Set(desired.spools.map(\.path))
-    for address in ledger.addresses(of: name) {
-      guard let path = ledger[address]?.facts["path"].flatMap(HostPath.init) else { continue }
+    for (address, entry) in ledger.entries(of: name) {
+      guard let path = entry.facts["path"].flatMap(HostPath.init) else { continue }
       if address.kind == "folder" { folders.insert(path) } else { paths.insert(path) }
     }
     for path in paths {

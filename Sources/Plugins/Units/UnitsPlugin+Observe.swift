@@ -3,36 +3,26 @@ import Core
 extension UnitsPlugin {
   public func observe(_ desired: DesiredUnits, ledger: Ledger, host: Host) throws -> ObservedUnits {
     var observed = ObservedUnits()
-    var paths = Set(desired.files.map(\.path))
+    observed.files.reserveCapacity(desired.files.count)
+    // Files reconcile installed that are no longer declared: their paths, from the ledger.
+    var installedPaths: [HostPath] = []
     var linkPaths = Set(desired.activations.flatMap { $0.install.links(for: $0.unit, scope: $0.scope).map(\.path) })
-    for address in ledger.addresses(of: name) {
-      guard let entry = ledger[address] else { continue }
-      if let path = entry.facts["path"].flatMap(HostPath.init) { paths.insert(path) }
+    for (_, entry) in ledger.entries(of: name) {
+      if let path = entry.facts["path"].flatMap(HostPath.init) { installedPaths.append(path) }
       for link in Self.links(in: entry) { linkPaths.insert(link.path) }
     }
-    // The text is kept for diffs, so not for a file that is already as desired: the text of
-    // every installed file of a large host is megabytes.
-    let desiredContents = Dictionary(
-      desired.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
     // Through one reader: nearly every file is in /etc/systemd/system, a drop-in folder or a
     // .wants folder, and walking from the root for each one made most of a no-op run's
-    // system calls. Folder by folder, so that each is walked to once.
+    // system calls. The declared files come sorted by path, and the ledger's by address, so
+    // a folder is walked to about once.
     try host.fs.withReader { reader in
-      for path in Dictionary(grouping: paths, by: \.parent).values.joined() {
-        guard let status = try reader.status(path) else { continue }
-        switch status.kind {
-        case .regular:
-          let bytes = try reader.read(path) ?? []
-          observed.files[path] = .init(
-            fingerprint: Fingerprint.of(bytes),
-            text: desiredContents[path] == bytes ? nil : String(decoding: bytes, as: UTF8.self))
-        case .symlink:
-          let target = try reader.symlinkTarget(path) ?? ""
-          observed.files[path] = .init(fingerprint: "symlink:" + target, text: nil)
-        default:
-          observed.files[path] = .init(fingerprint: "other", text: nil)
-        }
+      for file in desired.files where observed.files[file.path] == nil {
+        observed.files[file.path] = try Self.observeFile(file.path, desired: file.contents, reader)
       }
+      for path in installedPaths where observed.files[path] == nil {
+        observed.files[path] = try Self.observeFile(path, desired: nil, reader)
+      }
+      observed.links.reserveCapacity(linkPaths.count)
       for path in Dictionary(grouping: linkPaths, by: \.parent).values.joined() {
         if let target = try reader.symlinkTarget(path) { observed.links[path] = target }
       }
@@ -65,8 +55,8 @@ extension UnitsPlugin {
     for activation in desired.activations where activation.scope == .user {
       if let user = activation.user { byUser[user, default: []].insert(activation.unit) }
     }
-    for address in ledger.addresses(of: name, kind: "unit") {
-      guard let user = ledger[address]?.facts["user"],
+    for (address, entry) in ledger.entries(of: name, kind: "unit") {
+      guard let user = entry.facts["user"],
         let unit = UnitName(String(address.name.split(separator: "/").last ?? ""))
       else { continue }
       byUser[user, default: []].insert(unit)
@@ -81,6 +71,25 @@ extension UnitsPlugin {
       result[user] = try manager.states(of: units.sorted())
     }
     return result
+  }
+
+  /// The file at `path` as found; nil when there is none. Its text is kept for diffs, so not
+  /// when its bytes are the `desired` ones: the text of every installed file of a large host
+  /// is megabytes.
+  private static func observeFile(
+    _ path: HostPath, desired: [UInt8]?, _ reader: borrowing RootedFileSystem.Reader
+  ) throws -> ObservedUnits.File? {
+    guard let status = try reader.status(path) else { return nil }
+    switch status.kind {
+    case .regular:
+      let bytes = try reader.read(path) ?? []
+      return .init(
+        fingerprint: Fingerprint.of(bytes), text: desired == bytes ? nil : String(decoding: bytes, as: UTF8.self))
+    case .symlink:
+      return .init(fingerprint: "symlink:" + (try reader.symlinkTarget(path) ?? ""), text: nil)
+    default:
+      return .init(fingerprint: "other", text: nil)
+    }
   }
 
   /// The links an enablement ledger entry says reconcile created.
