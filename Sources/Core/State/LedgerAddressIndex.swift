@@ -23,7 +23,8 @@ final class LedgerAddressIndex: Sendable {
 
   /// `plugin`'s entries with their addresses, of every kind or of `kind`, read at their
   /// positions: no key is hashed or compared again.
-  func entries(of plugin: String, kind: String? = nil, in entries: Entries) -> [(address: Address, entry: Ledger.Entry)] {
+  func entries(of plugin: String, kind: String? = nil, in entries: Entries) -> [(address: Address, entry: Ledger.Entry)]
+  {
     positions(of: plugin, kind: kind, in: entries).map {
       let (key, entry) = entries[$0]
       return (Address(stringLiteral: key), entry)
