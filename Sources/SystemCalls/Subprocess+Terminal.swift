@@ -71,22 +71,36 @@ extension Subprocess {
 
   /// Copies standard input to the terminal and the terminal to standard output until the
   /// child has exited and its output is read; returns the child's exit status.
+  ///
+  /// The terminal is written without blocking: a command that never reads its input fills
+  /// the terminal's input queue, and a blocking write there stopped the relay of its output
+  /// too (and with it the command, once its output filled the other queue). Input not yet
+  /// taken waits in `input[pending]`, and standard input is not read again until it is gone.
   private static func relay(
     _ terminal: borrowing PseudoTerminal, child pid: pid_t, size: inout winsize,
     trap: borrowing SignalTrap
   ) throws(SystemCallError) -> Int32 {
+    let flags = fcntl(terminal.master.raw, F_GETFL)
+    guard flags >= 0, fcntl(terminal.master.raw, F_SETFL, flags | O_NONBLOCK) == 0 else {
+      throw SystemCallError("fcntl")
+    }
     var inputOpen = true
+    var input = [UInt8](repeating: 0, count: 65536)
+    var pending = 0..<0
     var status: Int32?
     var raw: Int32 = 0
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
-      var fds = [pollfd(fd: terminal.master.raw, events: Int16(POLLIN), revents: 0)]
-      if inputOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
+      let masterEvents = POLLIN | (pending.isEmpty ? 0 : POLLOUT)
+      var fds = [pollfd(fd: terminal.master.raw, events: Int16(masterEvents), revents: 0)]
+      let readInput = inputOpen && pending.isEmpty && status == nil
+      if readInput { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
       // Poll briefly once the child is gone: what it wrote is already in the buffer.
       let ready = poll(&fds, nfds_t(fds.count), status == nil ? 100 : 0)
       if ready < 0 && errno != EINTR { throw SystemCallError("poll") }
+      let masterReady = ready > 0 ? fds[0].revents : 0
       var outputDone = false
-      if ready > 0 && fds[0].revents != 0 {
+      if masterReady & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
         let count = read(terminal.master.raw, &buffer, buffer.count)
         if count > 0 {
           try write(1, buffer, count)
@@ -96,10 +110,20 @@ extension Subprocess {
       } else if status != nil {
         outputDone = true
       }
-      if ready > 0 && inputOpen && fds[1].revents != 0 {
-        let count = read(0, &buffer, buffer.count)
+      if masterReady & Int16(POLLOUT) != 0 && !pending.isEmpty {
+        let written = input.withUnsafeBytes {
+          Glibc.write(terminal.master.raw, $0.baseAddress! + pending.lowerBound, pending.count)
+        }
+        if written > 0 {
+          pending = pending.lowerBound + written..<pending.upperBound
+        } else if written < 0 && errno != EINTR && errno != EAGAIN {
+          pending = 0..<0  // the other side is gone; its input with it
+        }
+      }
+      if ready > 0 && readInput && fds[1].revents != 0 {
+        let count = read(0, &input, input.count)
         if count > 0 {
-          try write(terminal.master.raw, buffer, count)
+          pending = 0..<count
         } else if count == 0 || errno != EINTR && errno != EAGAIN {
           inputOpen = false
         }

@@ -55,6 +55,29 @@ struct ExecCommandTests {
     #expect(result.stdout.contains("restored"), "\(result.stdout)")
   }
 
+  @Test func aCommandThatNeverReadsItsInputStillHasItsOutputRelayed() throws {
+    // Typed-ahead input the command never reads fills its terminal's input queue; the relay
+    // used to block writing it there, and so stopped relaying the output, for good. The
+    // input comes from a file: `script` reads it all while the session runs. The timeout is
+    // in the foreground: a background process that sets the terminal's mode is stopped.
+    try String(repeating: "y\n", count: 1_500_000).write(
+      toFile: scratch.join("typed-ahead"), atomically: false, encoding: .utf8)
+    try """
+    timeout --foreground -k 5 60 "$RECONCILE" exec nobody -- sh -c 'sleep 1; head -c 300000 /dev/zero | tr "\\0" x; echo written'
+    echo "status $?"
+
+    """.write(toFile: scratch.join("session.sh"), atomically: false, encoding: .utf8)
+    let result = try TestCommand.run(
+      [
+        "sh", "-c",
+        "script --quiet --return --command 'sh \(scratch.join("session.sh"))' /dev/null < \(scratch.join("typed-ahead"))",
+      ],
+      environment: ["RECONCILE": TestCommand.reconcile])
+    #expect(result.stdout.contains("written"), "\(result.stdout.suffix(300))\(result.stderr)")
+    #expect(result.stdout.contains("status 0"), "\(result.stdout.suffix(300))")
+    #expect(result.stdout.filter { $0 == "x" }.count == 300_000)
+  }
+
   @Test func withoutATerminalThereIsNone() throws {
     let none = try TestCommand.reconcile(["exec", "nobody", "--", "sh", "-c", "test -t 0"])
     #expect(none.status == 1, "\(none.stderr)")
