@@ -48,6 +48,23 @@ import Units
     #expect(try harness.plan().changes.isEmpty)
   }
 
+  /// Told the plan is not for showing, the plugin does not make the diffs of new files (each
+  /// the file's whole text); the summaries, which the engine drops itself, it still makes.
+  @Test func aPlanNotForDisplayGetsNoDiffsOfNewFilesFromThePlugin() throws {
+    let host = Host(
+      fs: try harness.fileSystem(),
+      facts: HostFacts(name: "gemini", live: false, stateDirectory: harness.stateDirectory))
+    let loaded = try harness.load()
+    var observation = try harness.engine.observe(loaded, host: host, ledger: Ledger())
+    let shown = try harness.engine.plan(loaded, observation: observation)
+    observation.facts.forDisplay = false
+    let applied = try harness.engine.plan(loaded, observation: observation)
+    let files = { (plan: Plan) in plan.changes.filter { ["unit", "drop-in"].contains($0.address.kind) } }
+    #expect(!files(shown).isEmpty && files(shown).allSatisfy { !$0.diff.isEmpty })
+    #expect(files(applied).allSatisfy { $0.diff.isEmpty && !$0.summary.isEmpty })
+    #expect(applied.changes.map(\.payload) == shown.changes.map(\.payload))
+  }
+
   @Test func enablementLinksMatchSystemctl() throws {
     let result = try harness.apply()
     #expect(result.report.succeeded)

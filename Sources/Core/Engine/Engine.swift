@@ -84,10 +84,13 @@ public struct Engine: Sendable {
   /// thousands of accounts they are MBs, and planning is the peak of a first apply). A caller
   /// that keeps its own copy keeps them. With `forDisplay` false (a plan only applied, by
   /// `apply` printing text) each change's summary and diff, which only showing it needs, go
-  /// as soon as its plugin has planned: the next plugins plan into the memory they held.
+  /// as soon as its plugin has planned: the next plugins plan into the memory they held; and
+  /// plugins told so (`HostFacts.forDisplay`) leave out the diffs that are large to make.
   public func plan(
     _ loaded: consuming LoadedHost, host: Host, ledger: Ledger, forDisplay: Bool = true
   ) throws -> Plan {
+    var host = host
+    host.facts.forDisplay = forDisplay
     var parts: [PluginPlan] = []
     for (i, plugin) in plugins.enumerated() {
       var part = try observeAndPlan(plugin, loaded.desired[i], host: host, ledger: ledger)

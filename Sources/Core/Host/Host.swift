@@ -40,6 +40,14 @@ public struct HostFacts: Sendable, Codable {
   public var liveUnavailableReason: String?
   /// The state directory (`/var/lib/reconcile`).
   public var stateDirectory: HostPath
+  /// Whether the plan is made to be shown (`Engine.plan(_:host:ledger:forDisplay:)`). A plan
+  /// only applied keeps no diffs, so a plugin may leave out one that is large to make (a new
+  /// unit file's is its whole text). Not part of a snapshot.
+  public var forDisplay = true
+
+  private enum CodingKeys: String, CodingKey {
+    case name, live, liveUnavailableReason, stateDirectory
+  }
 
   public init(name: String, live: Bool, liveUnavailableReason: String? = nil, stateDirectory: HostPath) {
     self.name = name

@@ -65,7 +65,9 @@ extension UnitsPlugin {
         Change(
           address: file.address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
           summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
-          diff: TextDiff.lines(from: seenText, to: text), dependsOn: [],
+          // A plan only applied needs no diff: a new file's is its whole text (MBs at
+          // thousands of units, the peak of a first apply).
+          diff: host.forDisplay ? TextDiff.lines(from: seenText, to: text) : [], dependsOn: [],
           payload: UnitPayload.file(
             path: file.path, contents: text, user: file.user,
             reloadOnly: file.restartsUnit ? nil : true)))
