@@ -49,6 +49,29 @@ struct FolderCursorTests {
     #expect(opened.read { $0 }.suffix(2) == ["/", "a"])
   }
 
+  @Test("a folder asked for again by its key is the one held, without its path split again")
+  func theDeepestFolderIsFoundByItsKey() throws {
+    let scratch = try ScratchDirectory()
+    try scratch.write("a/b/one", "x\n")
+    let opened = Locked<[String]>([])
+    let cursor = cursor(over: scratch, opened: opened)
+    let split = Locked(0)
+    func components(_ key: String) -> [String] {
+      split.update { $0 += 1 }
+      return key.split(separator: "/").map(String.init)
+    }
+    let b = try #require(try cursor.folder("a/b") { components("a/b") })
+    #expect(try cursor.folder("a/b") { components("a/b") } === b)
+    #expect(split.read { $0 } == 1)
+    #expect(try cursor.folder("a") { components("a") }?.descriptor.entries() == ["b"])
+    #expect(try cursor.folder("a/b") { components("a/b") } !== b)
+    #expect(split.read { $0 } == 3)
+    #expect(try cursor.folder("a/missing") { components("a/missing") } == nil)
+    #expect(try cursor.folder("a/missing") { components("a/missing") } == nil)
+    #expect(split.read { $0 } == 5)
+    #expect(opened.read { $0 } == ["/", "a", "b", "b", "missing", "missing"])
+  }
+
   @Test("a directory tree reads across folders, refuses a symlinked folder, and reads after releasing")
   func directoryTreeReadsThroughTheCursor() throws {
     let scratch = try ScratchDirectory()

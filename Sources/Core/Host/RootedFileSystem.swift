@@ -75,12 +75,13 @@ public final class RootedFileSystem: Sendable {
 
     /// As `RootedFileSystem.list`.
     public func list(_ path: HostPath) throws -> [String]? {
-      try cursor.folder(path.components)?.descriptor.entries()
+      try cursor.folder(path.description) { path.components }?.descriptor.entries()
     }
 
     /// `body` with the descriptor of the folder holding `path`; nil when it does not exist.
     private func inParent<R>(of path: HostPath, _ body: (borrowing Descriptor) throws -> R?) throws -> R? {
-      guard let folder = try cursor.folder(path.isRoot ? [] : path.parent.components) else { return nil }
+      let parent = path.isRoot ? path : path.parent
+      guard let folder = try cursor.folder(parent.description, { parent.components }) else { return nil }
       return try body(folder.descriptor)
     }
   }
@@ -346,18 +347,18 @@ public final class RootedFileSystem: Sendable {
     return dir
   }
 
-  /// Opens the folder `name` in `dir` on the way to `path`, refusing a symlink; nil when it
-  /// does not exist.
-  private func openFolder(_ name: String, in dir: borrowing Descriptor, walking path: HostPath) throws
-    -> Descriptor?
-  {
+  /// Opens the folder `name` in `dir` on the way to `path` (made only for the error that
+  /// names it), refusing a symlink; nil when it does not exist.
+  private func openFolder(
+    _ name: String, in dir: borrowing Descriptor, walking path: @autoclosure () -> HostPath
+  ) throws -> Descriptor? {
     do {
       return try dir.open(name, flags: OpenFlags.readOnly | OpenFlags.directory | OpenFlags.noFollow)
     } catch let error as SystemCallError where error.isNotFound {
       return nil
     } catch let error as SystemCallError where error.isSymlink {
       throw FileSystemError(
-        path: realPath(path), reason: "crosses a symlink or non-folder at '\(name)'; refusing to follow it")
+        path: realPath(path()), reason: "crosses a symlink or non-folder at '\(name)'; refusing to follow it")
     }
   }
 

@@ -137,12 +137,15 @@ public struct DirectoryTree: StateTree {
 
   /// The folder `relative` below the root, refusing to cross a symlink at any component.
   private func open(_ relative: String) throws -> OpenFolder {
-    let components = relative.split(separator: "/").map(String.init)
-    guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
-      throw StateTreeError(path: relative, reason: "path leaves the repository")
+    let folder = try cursor.folder(relative) {
+      let components = relative.split(separator: "/").map(String.init)
+      guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
+        throw StateTreeError(path: relative, reason: "path leaves the repository")
+      }
+      return components
     }
     // The cursor's opening never answers nil: a missing folder throws.
-    guard let folder = try cursor.folder(components) else {
+    guard let folder else {
       throw StateTreeError(path: relative, reason: "folder not found")
     }
     return folder
