@@ -180,7 +180,7 @@ public struct Engine: Sendable {
     }
     // Room for an entry a change, made at once: grown by doubling, a first apply's table was
     // copied at each step, the last copy 3 MB beside the new 6 MB at 5,000 users.
-    if !plan.changes.isEmpty { ledger.entries.reserveCapacity(ledger.entries.count + plan.changes.count) }
+    if !plan.changes.isEmpty { ledger.reserveCapacity(plan.changes.count) }
     for (address, entry) in plan.ledgerUpdates { ledger[address] = entry }
     plan.ledgerUpdates = [:]
     let byName = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

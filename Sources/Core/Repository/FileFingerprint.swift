@@ -76,7 +76,11 @@ public struct RecordedFingerprints: Sendable {
 
   /// Those `ledger` holds.
   public init(ledger: Ledger) {
-    recorded = Locked(Self.index(ledger.entries))
+    var entries: [(String, Ledger.Entry)] = []
+    ledger.forEachSorted { key, entry in
+      if entry.facts[FileFingerprint.Fact.fingerprint] != nil { entries.append((key, entry)) }
+    }
+    recorded = Locked(Self.index(Dictionary(entries, uniquingKeysWith: { a, _ in a })))
     read = nil
   }
 

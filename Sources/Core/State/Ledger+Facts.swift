@@ -14,6 +14,12 @@ extension Ledger {
     /// No facts.
     public init() { storage = "" }
 
+    /// The facts of `encoded`, an `encoded` text.
+    init(encoded: String) { storage = encoded }
+
+    /// The facts as one text (how `LedgerTable` keeps them).
+    var encoded: String { storage }
+
     /// The facts of `dictionary`.
     public init(_ dictionary: [String: String]) {
       self.init(sorted: dictionary.sorted { $0.key < $1.key })

@@ -32,7 +32,6 @@ extension Ledger {
     self.init()
     var scanner = JSONScanner(bytes)
     var version: Int?
-    var declarations = Set<String>()
     // Filled here and set once: each change to `entries` replaces its address index.
     var read: [String: Entry] = [:]
     try scanner.readObject { scanner, key in
@@ -47,11 +46,11 @@ extension Ledger {
         if version == Self.currentVersion { read.reserveCapacity(Self.lineCount(bytes)) }
         if scanner.peek() == UInt8(ascii: "{") {  // version 1: by address
           try scanner.readObject { scanner, address in
-            read[address] = try Self.readEntry(&scanner, &declarations).entry
+            read[address] = try Self.readEntry(&scanner).entry
           }
         } else {
           try scanner.readArray { scanner in
-            let (address, entry) = try Self.readEntry(&scanner, &declarations)
+            let (address, entry) = try Self.readEntry(&scanner)
             guard let address else {
               throw JSONScanner.Error(offset: scanner.offset, reason: "an entry without address")
             }
@@ -90,9 +89,8 @@ extension Ledger {
 
   /// One entry of either version (in version 1 the address is the member's key, not a field,
   /// and `declared` is always present).
-  /// `declarations` holds the `declared` texts read so far that differ from `applied`.
   static func readEntry(
-    _ scanner: inout JSONScanner, _ declarations: inout Set<String>
+    _ scanner: inout JSONScanner
   ) throws -> (
     address: String?, entry: Entry
   ) {
@@ -119,12 +117,8 @@ extension Ledger {
     guard let plugin, let applied, let created else {
       throw JSONScanner.Error(offset: start, reason: "an entry without plugin, applied or created")
     }
-    // Sharing `applied`'s storage when the two are equal keeps one copy in memory; so does
-    // sharing a declaration that thousands of entries have (`gid=auto system=true adopt=false`).
-    var shared = declared ?? applied
-    if shared != applied { shared = declarations.insert(shared).memberAfterInsert }
     var entry = Entry(
-      plugin: plugin, applied: applied, declared: shared, created: created, facts: Facts(facts))
+      plugin: plugin, applied: applied, declared: declared ?? applied, created: created, facts: Facts(facts))
     entry.interrupted = interrupted
     return (address, entry)
   }
@@ -149,9 +143,10 @@ extension Ledger {
       Self.append(memory[plugin] ?? [:], to: &out)
     }
     out.append(contentsOf: "},\n\"entries\":[".utf8)
-    for (i, address) in entries.keys.sorted().enumerated() {
-      guard let entry = entries[address] else { continue }
-      out.append(contentsOf: (i > 0 ? ",\n" : "\n").utf8)
+    var first = true
+    try forEachSorted { address, entry in
+      out.append(contentsOf: (first ? "\n" : ",\n").utf8)
+      first = false
       out.append(contentsOf: #"{"address":"#.utf8)
       Self.append(address, to: &out)
       out.append(contentsOf: #","plugin":"#.utf8)

@@ -70,7 +70,7 @@ extension Ledger {
       guard scanner.atEnd(), let address, let plugin else {
         throw JSONScanner.Error(offset: 0, reason: "a line without address or plugin")
       }
-      ledger.entries[address] = .interrupted(plugin: plugin)
+      ledger.set(address, .interrupted(plugin: plugin))
     }
     return true
   }

@@ -46,15 +46,19 @@ public struct Ledger: Sendable, Codable, Equatable {
   /// The format of the file it was read from (`currentVersion` for a new ledger); `store`
   /// writes `currentVersion`.
   public var version = Ledger.currentVersion
-  /// Entries by address.
-  public var entries: [String: Entry] = [:] {
-    didSet { addressIndex = LedgerAddressIndex() }
-  }
   /// Facts that outlive resources (e.g. UIDs once allocated, never to be reused), by plugin.
   public var memory: [String: [String: String]] = [:]
 
-  /// Each plugin's addresses, made when first asked for after `entries` changed.
-  private var addressIndex = LedgerAddressIndex()
+  /// The entries as read, never changed in place: held compactly, each made when asked for.
+  private var table = LedgerTable.empty
+  /// Entries set since, by address: new, or in place of the table's.
+  private var changed: [String: Entry] = [:] {
+    didSet { changedIndex = LedgerAddressIndex() }
+  }
+  /// The table's entries removed since.
+  private var removed: Set<String> = []
+  /// Each plugin's addresses among `changed`, made when first asked for after it changed.
+  private var changedIndex = LedgerAddressIndex()
 
   private enum CodingKeys: String, CodingKey {
     case version, entries, memory
@@ -62,31 +66,170 @@ public struct Ledger: Sendable, Codable, Equatable {
 
   public init() {}
 
-  public static func == (a: Ledger, b: Ledger) -> Bool {
-    a.version == b.version && a.entries == b.entries && a.memory == b.memory
+  /// A ledger of `table`'s entries.
+  init(table: LedgerTable) {
+    self.table = table
+  }
+
+  /// Every entry, by address. Made whole when read, and replacing every entry when set:
+  /// runs read and change entries one at a time, through the subscript.
+  public var entries: [String: Entry] {
+    get {
+      var all: [String: Entry] = [:]
+      all.reserveCapacity(table.count + changed.count)
+      forEachSorted { all[$0] = $1 }
+      return all
+    }
+    set {
+      table = LedgerTable(newValue)
+      changed = [:]
+      removed = []
+    }
   }
 
   /// The entry for `address`.
   public subscript(address: Address) -> Entry? {
-    get { entries[address.description] }
-    set { entries[address.description] = newValue }
+    get {
+      if !changed.isEmpty || !removed.isEmpty {
+        let key = address.description
+        if let entry = changed[key] { return entry }
+        if removed.contains(key) { return nil }
+      }
+      return table.find(address).map(table.entry(at:))
+    }
+    set { set(address.description, newValue) }
+  }
+
+  /// The entry whose address is written `key`.
+  func entry(key: String) -> Entry? {
+    if let entry = changed[key] { return entry }
+    if removed.contains(key) { return nil }
+    return table.find(key: key).map(table.entry(at:))
+  }
+
+  /// Sets (or, with nil, removes) the entry whose address is written `key`.
+  mutating func set(_ key: String, _ entry: Entry?) {
+    if let entry {
+      changed[key] = entry
+      if !removed.isEmpty { removed.remove(key) }
+      return
+    }
+    if changed.index(forKey: key) != nil { changed[key] = nil }
+    if table.find(key: key) != nil { removed.insert(key) }
+  }
+
+  /// Makes room for `count` entries set after reading (a first apply sets thousands).
+  mutating func reserveCapacity(_ count: Int) {
+    changed.reserveCapacity(changed.count + count)
   }
 
   /// The addresses managed by `plugin`, sorted.
   public func addresses(of plugin: String) -> [Address] {
-    addressIndex.addresses(of: plugin, in: entries)
+    addresses(of: plugin, kind: nil)
   }
 
   /// The addresses of `kind` managed by `plugin`, sorted: as `addresses(of:)` filtered by
   /// kind, without making the others.
-  public func addresses(of plugin: String, kind: String) -> [Address] {
-    addressIndex.addresses(of: plugin, kind: kind, in: entries)
+  public func addresses(of plugin: String, kind: String?) -> [Address] {
+    let read = table.addresses(of: plugin, kind: kind)
+    if changed.isEmpty && removed.isEmpty { return read }
+    var all = read.filter { !replaced($0.description) }
+    all += changedIndex.addresses(of: plugin, kind: kind, in: changed)
+    all.sort()
+    return all
   }
 
   /// The entries `plugin` manages, with their addresses, sorted by address; of `kind` only
-  /// when given. As `addresses(of:)` with each entry looked up, without the lookups.
-  public func entries(of plugin: String, kind: String? = nil) -> [(address: Address, entry: Entry)] {
-    addressIndex.entries(of: plugin, kind: kind, in: entries)
+  /// when given. As `addresses(of:)` with each entry looked up, without the lookups; each
+  /// entry is made when read.
+  public func entries(of plugin: String, kind: String? = nil) -> EntryList {
+    if changed.isEmpty && removed.isEmpty {
+      return EntryList(table: table, positions: table.positions(of: plugin, kind: kind))
+    }
+    let read = table.positions(of: plugin, kind: kind).filter { !replaced(table.key(at: Int($0))) }
+    var all = read.map { (address: table.address(at: Int($0)), entry: table.entry(at: Int($0))) }
+    all += changedIndex.entries(of: plugin, kind: kind, in: changed)
+    all.sort { $0.address < $1.address }
+    return EntryList(made: all)
+  }
+
+  /// Entries with their addresses, in address order (`entries(of:kind:)`).
+  public struct EntryList: RandomAccessCollection, Sendable {
+    private let table: LedgerTable
+    private let positions: [Int32]
+    private let made: [(address: Address, entry: Entry)]
+
+    init(table: LedgerTable, positions: [Int32]) {
+      self.table = table
+      self.positions = positions
+      made = []
+    }
+
+    init(made: [(address: Address, entry: Entry)]) {
+      table = .empty
+      positions = []
+      self.made = made
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { made.isEmpty ? positions.count : made.count }
+
+    public subscript(index: Int) -> (address: Address, entry: Entry) {
+      guard made.isEmpty else { return made[index] }
+      let position = Int(positions[index])
+      return (table.address(at: position), table.entry(at: position))
+    }
+  }
+
+  /// Whether the table's entry `key` was set or removed since the table was read.
+  private func replaced(_ key: String) -> Bool {
+    changed.index(forKey: key) != nil || removed.contains(key)
+  }
+
+  /// Calls `body` with every entry and its address, in address order.
+  func forEachSorted(_ body: (String, Entry) throws -> Void) rethrows {
+    let extra = changed.map { (address: Address(stringLiteral: $0.key), key: $0.key, entry: $0.value) }
+      .sorted { $0.address < $1.address }
+    var next = 0
+    for position in table.positions {
+      let key = table.key(at: position)
+      if !extra.isEmpty {
+        let address = Address(stringLiteral: key)
+        while next < extra.count, extra[next].address < address {
+          try body(extra[next].key, extra[next].entry)
+          next += 1
+        }
+      }
+      if replaced(key) { continue }
+      try body(key, table.entry(at: position))
+    }
+    for item in extra[next...] { try body(item.key, item.entry) }
+  }
+
+  public static func == (a: Ledger, b: Ledger) -> Bool {
+    a.version == b.version && a.memory == b.memory && a.sameEntries(as: b)
+  }
+
+  /// Whether the two hold the same entries.
+  private func sameEntries(as other: Ledger) -> Bool {
+    guard table === other.table else { return entries == other.entries }
+    // Read from the same table: only what either changed since can differ.
+    let keys = Set(changed.keys).union(removed).union(other.changed.keys).union(other.removed)
+    return keys.allSatisfy { entry(key: $0) == other.entry(key: $0) }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    version = try container.decode(Int.self, forKey: .version)
+    memory = try container.decode([String: [String: String]].self, forKey: .memory)
+    entries = try container.decode([String: Entry].self, forKey: .entries)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(version, forKey: .version)
+    try container.encode(entries, forKey: .entries)
+    try container.encode(memory, forKey: .memory)
   }
 
   static let path = "ledger.json"
@@ -111,6 +254,6 @@ public struct Ledger: Sendable, Codable, Equatable {
   /// Equal entries and memory (the version a ledger was read in does not count).
   private func sameContents(as other: Ledger?) -> Bool {
     guard let other else { return false }
-    return entries == other.entries && memory == other.memory
+    return memory == other.memory && sameEntries(as: other)
   }
 }

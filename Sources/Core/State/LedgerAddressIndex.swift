@@ -1,12 +1,12 @@
-/// The addresses of each plugin's ledger entries, sorted, made once for a ledger's entries.
+/// The addresses of each plugin's entries among those set in a ledger since it was read
+/// (`Ledger`'s changes; the entries read are indexed by their `LedgerTable`), sorted, made
+/// once for those entries.
 ///
-/// Plugins ask for their addresses a dozen times a run; each answer was a pass over every
-/// entry (copying it) and a sort: at 5,000 users, 7 % of a plan and growing faster than the
-/// ledger. A `Ledger` replaces its index whenever its entries change, so an index only ever
+/// Plugins ask for their addresses a dozen times a run; after a first apply every entry is a
+/// change. A `Ledger` replaces this index whenever its changes change, so an index only ever
 /// describes the entries it was first asked about. It keeps the entries' positions in the
-/// ledger's table, not parsed addresses, which would be a second copy of most of them for the
-/// whole run; grouped by kind, so that a plugin asking for one kind (the units plugin's
-/// enablements, say) has only those parsed.
+/// dictionary, not parsed addresses, which would be a second copy of most of them; grouped by
+/// kind, so that a plugin asking for one kind has only those parsed.
 final class LedgerAddressIndex: Sendable {
   typealias Entries = [String: Ledger.Entry]
   /// Per plugin, its kinds in order, each with the positions of its entries in the table,

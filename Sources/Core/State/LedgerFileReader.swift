@@ -71,7 +71,7 @@ enum LedgerFileReader {
         return true
       }
     }
-    var parser = LineParser(expectedEntries: lines, keeping: keeping)
+    var parser = LineParser(expectedEntries: lines, size: keeping == nil ? file.size : 0, keeping: keeping)
     var carried: [UInt8] = []
     var failed = false
     try pieces(of: file) { piece in
@@ -114,15 +114,16 @@ enum LedgerFileReader {
     private enum Stage { case header, entries, end }
     private var stage = Stage.header
     private var header: [UInt8] = []
-    private var entries: [String: Ledger.Entry] = [:]
+    private var entries = LedgerTable.Builder()
     private var entryLines = 0
-    private var declarations = Set<String>()
     private let keeping: ((ArraySlice<UInt8>) -> Bool)?
     /// Whether the last entry line ended with the comma that announces another.
     private var moreAnnounced = false
 
-    init(expectedEntries: Int, keeping: ((ArraySlice<UInt8>) -> Bool)?) {
-      entries.reserveCapacity(expectedEntries)
+    /// `size`: the file's, which its entries' texts do not exceed (made room for at once, the
+    /// pages that stay unused are never touched).
+    init(expectedEntries: Int, size: Int, keeping: ((ArraySlice<UInt8>) -> Bool)?) {
+      entries.reserve(entries: expectedEntries, bytes: size)
       self.keeping = keeping
     }
 
@@ -146,23 +147,27 @@ enum LedgerFileReader {
         if moreAnnounced { text = text.dropLast() }
         if let keeping, !keeping(text) { return true }
         var scanner = JSONScanner(Array(text))
-        guard let (address, entry) = try? Ledger.readEntry(&scanner, &declarations),
-          let address, scanner.atEnd(), entries.updateValue(entry, forKey: address) == nil
+        guard let (address, entry) = try? Ledger.readEntry(&scanner),
+          let address, scanner.atEnd()
         else { return false }
+        entries.append(address: address, entry: entry)
         return true
       case .end:
         return false
       }
     }
 
-    /// The ledger, when the read ended after `]}`.
+    /// The ledger, when the read ended after `]}` and gave no address twice.
     func finish() -> (ledger: Ledger, generation: String)? {
       guard stage == .end else { return nil }
       var generation = ""
-      guard var ledger = try? Ledger(file: header + Array("]}".utf8), generation: &generation),
-        ledger.version == Ledger.currentVersion, ledger.entries.isEmpty
+      guard let header = try? Ledger(file: header + Array("]}".utf8), generation: &generation),
+        header.version == Ledger.currentVersion, header.entries.isEmpty,
+        let table = LedgerTable.make(entries)
       else { return nil }
-      ledger.entries = entries
+      var ledger = Ledger(table: table)
+      ledger.version = header.version
+      ledger.memory = header.memory
       return (ledger, generation)
     }
   }

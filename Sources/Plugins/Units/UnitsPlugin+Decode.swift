@@ -80,8 +80,27 @@ extension UnitsPlugin {
     // decoding at 5,000 units).
     let keys = desired.files.map { (scope: $0.scope, path: $0.path.description) }
     let order = keys.indices.sorted { keys[$0] < keys[$1] }
-    desired.files = order.map { desired.files[$0] }
+    Self.permute(&desired.files, to: order)
     return desired
+  }
+
+  /// Puts `files` in `order` (the file at `order[k]` goes to `k`) in place, moving each file
+  /// once along its cycle: copying them into a new list retained every text of every file,
+  /// long since out of the caches at thousands of units.
+  static func permute(_ files: inout [DesiredUnits.File], to order: [Int]) {
+    var placed = [Bool](repeating: false, count: files.count)
+    files.withUnsafeMutableBufferPointer { files in
+      for start in files.indices where !placed[start] {
+        var position = start
+        while true {
+          placed[position] = true
+          let source = order[position]
+          if source == start { break }
+          files.swapAt(position, source)
+          position = source
+        }
+      }
+    }
   }
 
   /// Reads every layer's `units:` section.
