@@ -69,37 +69,37 @@ final class LedgerTable: Sendable {
   private init(builder: Builder) {
     bytes = builder.bytes
     plugins = builder.plugins
-    let bytes = self.bytes
-    var order = Array(builder.records.indices)
-    let sorted = builder.records.withUnsafeBufferPointer { records in
-      bytes.withUnsafeBufferPointer { text in
-        // Written by `Ledger.writeFile` in order: checked, not sorted.
-        let inOrder = zip(order, order.dropFirst()).allSatisfy {
-          Self.compare(records[$0], records[$1], text) < 0
-        }
-        if !inOrder {
-          // Stable: of a repeated address the last given comes last, and is kept.
-          order.sort {
-            let order = Self.compare(records[$0], records[$1], text)
-            return order != 0 ? order < 0 : $0 < $1
-          }
-        }
-        var kept: [Record] = []
-        kept.reserveCapacity(order.count)
-        for index in order {
-          let record = records[index]
-          if let last = kept.last, Self.compare(last, record, text) == 0 {
-            kept[kept.count - 1] = record
-          } else {
-            kept.append(record)
-          }
-        }
-        return kept
-      }
-    }
+    let sorted = Self.sorted(builder.records, in: bytes)
     records = sorted
     slots = Self.slots(for: sorted, in: bytes)
     byPlugin = Self.index(sorted, plugins: plugins, in: bytes)
+  }
+
+  /// `records` in address order, of a repeated address the last given only. Written by
+  /// `Ledger.writeFile` in order, a ledger's are only checked: kept as they are, not copied.
+  private static func sorted(_ records: [Record], in bytes: [UInt8]) -> [Record] {
+    bytes.withUnsafeBufferPointer { text in
+      let inOrder = records.withUnsafeBufferPointer { records in
+        zip(records, records.dropFirst()).allSatisfy { compare($0, $1, text) < 0 }
+      }
+      if inOrder { return records }
+      // Stable: of a repeated address the last given comes last, and is kept.
+      let order = records.indices.sorted {
+        let order = compare(records[$0], records[$1], text)
+        return order != 0 ? order < 0 : $0 < $1
+      }
+      var kept: [Record] = []
+      kept.reserveCapacity(order.count)
+      for index in order {
+        let record = records[index]
+        if let last = kept.last, compare(last, record, text) == 0 {
+          kept[kept.count - 1] = record
+        } else {
+          kept.append(record)
+        }
+      }
+      return kept
+    }
   }
 
   /// The record number of `address`.
