@@ -6,21 +6,29 @@ extension UnitsPlugin {
   ) -> DesiredUnits {
     var desired = DesiredUnits()
     var merged: [UnitName: UnitPieces] = [:]
+    // Files by address (which holds scope, unit and drop-in name), for the collision checks:
+    // a search of every file for each generated one made decoding quadratic. Made at its
+    // size, and as the files are: a pass over them afterwards copied every file, whose texts
+    // are long out of the caches at thousands of units.
+    let count = declarations.units.reduce(0) { $0 + 1 + $1.dropIns.count }
+    desired.files.reserveCapacity(count + contributions.units.count + contributions.dropIns.count)
+    var origins: [Address: String] = [:]
+    origins.reserveCapacity(desired.files.capacity)
+    merged.reserveCapacity(declarations.units.count + contributions.units.count)
     for unit in declarations.units {
-      desired.files.append(
-        .init(scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path))
+      let file = DesiredUnits.File(
+        scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path)
+      if origins[file.address] == nil { origins[file.address] = file.origin }
+      desired.files.append(file)
       for dropIn in unit.dropIns {
-        desired.files.append(
-          .init(
-            scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path))
+        let file = DesiredUnits.File(
+          scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path)
+        if origins[file.address] == nil { origins[file.address] = file.origin }
+        desired.files.append(file)
       }
       merged[unit.name] = UnitPieces(base: unit.parsed, dropIns: unit.dropIns.map(\.parsed))
     }
     var enabledByPlugins: [(GeneratedUnit, InstallSection)] = []
-    // Files by address (which holds scope, unit and drop-in name), for the collision checks:
-    // a search of every file for each generated one made decoding quadratic.
-    var origins = Dictionary(
-      desired.files.map { ($0.address, $0.origin) }, uniquingKeysWith: { a, _ in a })
     for generated in contributions.units {
       let file = DesiredUnits.File(
         scope: generated.scope, unit: generated.name, dropIn: nil, contents: generated.contents,
@@ -78,7 +86,7 @@ extension UnitsPlugin {
     // Each path made once, not once per comparison; the positions sorted, not the files
     // (moving files of a hundred bytes and more through a sort of thousands was a tenth of
     // decoding at 5,000 units).
-    let keys = desired.files.map { (scope: $0.scope, path: $0.path.description) }
+    let keys = desired.files.indices.map { (scope: desired.files[$0].scope, path: desired.files[$0].path.description) }
     let order = keys.indices.sorted { keys[$0] < keys[$1] }
     Self.permute(&desired.files, to: order)
     return desired
