@@ -46,6 +46,7 @@ struct ApplyCommand: ParsableCommand {
       (previous, journal) = try Ledger.open(
         from: session.host.fs, stateDirectory: session.stateDirectory)
       try journal.removeStale()
+      MemoryAllocator.releaseFreeMemory()
       // Text shows outcomes, not the plan: its summaries and diffs are not kept.
       plan = try session.plan(consume loaded, ledger: previous, forDisplay: options.format == .json)
     } catch {

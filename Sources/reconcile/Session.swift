@@ -144,7 +144,9 @@ struct Session {
 
   /// The ledger, or a clear failure.
   func ledger() throws -> Ledger {
-    try Ledger.load(from: host.fs, stateDirectory: stateDirectory)
+    let ledger = try Ledger.load(from: host.fs, stateDirectory: stateDirectory)
+    MemoryAllocator.releaseFreeMemory()
+    return ledger
   }
 
   /// A host-side file named in the configuration, as a real path under the root. (Paths on

@@ -145,3 +145,24 @@ struct AccountFilesTests {
     #expect(accounts.loginDefs == .debianDefaults)
   }
 }
+
+@Suite("Looking up accounts by name")
+struct AccountLookupTests {
+  @Test("every lookup, the first (a search) and the later ones (an index), finds the first entry of a name")
+  func lookups() throws {
+    var text = ""
+    for i in 0..<500 { text += "u\(i):x:\(10_000 + i):\(10_000 + i)::/home/u\(i):/bin/sh\n" }
+    // A name given twice (reported as a problem): the first counts, as it did.
+    text += "u7:x:99999:99999::/elsewhere:/bin/sh\n"
+    let table = AccountTable<PasswdEntry>.parse(Array(text.utf8))
+    #expect(table.entry(named: "u7")?.uid == 10_007)
+    for i in stride(from: 499, through: 0, by: -7) {
+      #expect(table.entry(named: "u\(i)")?.uid == UInt32(10_000 + i))
+    }
+    #expect(table.entry(named: "u7")?.home == "/home/u7")
+    #expect(table.entry(named: "nobody") == nil)
+    let copy = table
+    #expect(copy.entry(named: "u499")?.uid == 10_499)
+    #expect(AccountTable<PasswdEntry>.missing.entry(named: "u1") == nil)
+  }
+}
