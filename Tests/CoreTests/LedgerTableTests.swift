@@ -123,4 +123,25 @@ import Testing
     #expect(reread == changed)
     #expect(reread.entries == changed.entries)
   }
+
+  @Test("entries come in address order, those read and those set since merged, each once")
+  func mergedOrder() {
+    var ledger = Ledger()
+    ledger.entries = Self.entries
+    let entry = Ledger.Entry(plugin: "units", applied: "n", declared: "n", created: true)
+    for key in ["unit:job150x.service", "aaa:z", "zzz:a", "user:u4", "drop-in:0", "bare"] {
+      ledger.set(key, entry)
+    }
+    ledger.set("user:u3", nil)
+    var keys: [String] = []
+    ledger.forEachSorted { key, _ in keys.append(key) }
+    #expect(keys == keys.sorted(by: LedgerTable.precedes))
+    #expect(Set(keys).count == keys.count)
+    #expect(keys.count == Self.entries.count + 4 - 1)
+    let addresses = keys.filter { $0.contains(":") }.map { Address(stringLiteral: $0) }
+    #expect(addresses == addresses.sorted())
+    #expect(ledger.entry(key: "user:u4") == entry && ledger.entry(key: "user:u3") == nil)
+    #expect(LedgerTable.precedes("bare", "bare:") && !LedgerTable.precedes("bare:", "bare"))
+    #expect(LedgerTable.precedes("drop-in:z", "drop-in-x:a") == ("drop-in" < "drop-in-x"))
+  }
 }

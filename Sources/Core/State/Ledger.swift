@@ -188,22 +188,20 @@ public struct Ledger: Sendable, Codable, Equatable {
 
   /// Calls `body` with every entry and its address, in address order.
   func forEachSorted(_ body: (String, Entry) throws -> Void) rethrows {
-    let extra = changed.map { (address: Address(stringLiteral: $0.key), key: $0.key, entry: $0.value) }
-      .sorted { $0.address < $1.address }
+    // The keys alone, sorted as the table is: a first apply sets every entry, and a copy of
+    // each with its parsed address was a second ledger at the apply's end.
+    let extra = changed.keys.sorted(by: LedgerTable.precedes)
     var next = 0
     for position in table.positions {
       let key = table.key(at: position)
-      if !extra.isEmpty {
-        let address = Address(stringLiteral: key)
-        while next < extra.count, extra[next].address < address {
-          try body(extra[next].key, extra[next].entry)
-          next += 1
-        }
+      while next < extra.count, LedgerTable.precedes(extra[next], key) {
+        try body(extra[next], changed[extra[next]]!)
+        next += 1
       }
       if replaced(key) { continue }
       try body(key, table.entry(at: position))
     }
-    for item in extra[next...] { try body(item.key, item.entry) }
+    for key in extra[next...] { try body(key, changed[key]!) }
   }
 
   public static func == (a: Ledger, b: Ledger) -> Bool {
@@ -214,8 +212,11 @@ public struct Ledger: Sendable, Codable, Equatable {
   private func sameEntries(as other: Ledger) -> Bool {
     guard table === other.table else { return entries == other.entries }
     // Read from the same table: only what either changed since can differ.
-    let keys = Set(changed.keys).union(removed).union(other.changed.keys).union(other.removed)
-    return keys.allSatisfy { entry(key: $0) == other.entry(key: $0) }
+    for (key, entry) in changed where other.entry(key: key) != entry { return false }
+    for key in removed where other.entry(key: key) != nil { return false }
+    for (key, entry) in other.changed where self.entry(key: key) != entry { return false }
+    for key in other.removed where entry(key: key) != nil { return false }
+    return true
   }
 
   public init(from decoder: any Decoder) throws {

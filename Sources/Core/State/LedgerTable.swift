@@ -268,21 +268,40 @@ final class LedgerTable: Sendable {
     return Dictionary(uniqueKeysWithValues: zip(plugins, byPlugin))
   }
 
+  /// Whether the address written `a` comes before the one written `b` in a table's order.
+  static func precedes(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    return a.withUTF8 { a in b.withUTF8 { b in compare(a, b, kindCounts: (kindCount(a), kindCount(b))) < 0 } }
+  }
+
+  /// The length of an address's kind: its bytes before the first colon (all without one).
+  private static func kindCount(_ address: UnsafeBufferPointer<UInt8>) -> Int {
+    address.firstIndex(of: UInt8(ascii: ":")) ?? address.count
+  }
+
+  /// Orders two addresses' texts: kind, then name, each by its bytes; `kind` before `kind:`.
+  private static func compare(
+    _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, kindCounts: (Int, Int)
+  ) -> Int {
+    func part(_ text: UnsafeBufferPointer<UInt8>, _ kindCount: Int, kind: Bool) -> UnsafeBufferPointer<UInt8> {
+      kind
+        ? UnsafeBufferPointer(rebasing: text[..<kindCount])
+        : UnsafeBufferPointer(rebasing: text[min(kindCount + 1, text.count)...])
+    }
+    let kinds = compare(part(a, kindCounts.0, kind: true), part(b, kindCounts.1, kind: true))
+    if kinds != 0 { return kinds }
+    let names = compare(part(a, kindCounts.0, kind: false), part(b, kindCounts.1, kind: false))
+    return names != 0 ? names : a.count - b.count
+  }
+
   /// Orders two records by address: kind, then name, each by its bytes.
   private static func compare(_ a: Record, _ b: Record, _ text: UnsafeBufferPointer<UInt8>) -> Int {
-    func part(_ record: Record, kind: Bool) -> UnsafeBufferPointer<UInt8> {
+    func address(_ record: Record) -> UnsafeBufferPointer<UInt8> {
       let start = Int(record.address.offset)
-      let end = start + Int(record.address.count)
-      let kindEnd = start + Int(record.kindCount)
-      return kind
-        ? UnsafeBufferPointer(rebasing: text[start..<kindEnd])
-        : UnsafeBufferPointer(rebasing: text[min(kindEnd + 1, end)..<end])
+      return UnsafeBufferPointer(rebasing: text[start..<start + Int(record.address.count)])
     }
-    let kinds = compare(part(a, kind: true), part(b, kind: true))
-    if kinds != 0 { return kinds }
-    let names = compare(part(a, kind: false), part(b, kind: false))
-    // `kind` before `kind:`.
-    return names != 0 ? names : Int(a.address.count) - Int(b.address.count)
+    return compare(address(a), address(b), kindCounts: (Int(a.kindCount), Int(b.kindCount)))
   }
 
   private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
