@@ -43,10 +43,8 @@ struct ApplyCommand: ParsableCommand {
       try session.host.fs.removeTemporaries(in: session.stateDirectory)
       // A killed run's journal is replayed into the ledger; one killed after its final
       // ledger write left a stale journal, which goes.
-      (previous, journal) = try Ledger.open(
-        from: session.host.fs, stateDirectory: session.stateDirectory)
+      (previous, journal) = try session.openLedger()
       try journal.removeStale()
-      MemoryAllocator.releaseFreeMemory()
       // Text shows outcomes, not the plan: its summaries and diffs are not kept.
       plan = try session.plan(consume loaded, ledger: previous, forDisplay: options.format == .json)
     } catch {

@@ -143,10 +143,14 @@ struct Session {
   }
 
   /// The ledger, or a clear failure.
-  func ledger() throws -> Ledger {
-    let ledger = try Ledger.load(from: host.fs, stateDirectory: stateDirectory)
+  func ledger() throws -> Ledger { try openLedger().ledger }
+
+  /// The ledger with its checkpoint journal (`Ledger.open`). Reading a large ledger leaves
+  /// free pages in the heap, given back before the plan is made, as after loading.
+  func openLedger() throws -> (ledger: Ledger, journal: LedgerJournal) {
+    let opened = try Ledger.open(from: host.fs, stateDirectory: stateDirectory)
     MemoryAllocator.releaseFreeMemory()
-    return ledger
+    return opened
   }
 
   /// A host-side file named in the configuration, as a real path under the root. (Paths on

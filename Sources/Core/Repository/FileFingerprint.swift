@@ -76,11 +76,11 @@ public struct RecordedFingerprints: Sendable {
 
   /// Those `ledger` holds.
   public init(ledger: Ledger) {
-    var entries: [(String, Ledger.Entry)] = []
-    ledger.forEachSorted { key, entry in
-      if entry.facts[FileFingerprint.Fact.fingerprint] != nil { entries.append((key, entry)) }
+    var entries: [Ledger.Entry] = []
+    ledger.forEachSorted { _, entry in
+      if entry.facts[FileFingerprint.Fact.fingerprint] != nil { entries.append(entry) }
     }
-    recorded = Locked(Self.index(Dictionary(entries, uniquingKeysWith: { a, _ in a })))
+    recorded = Locked(Self.index(entries))
     read = nil
   }
 
@@ -97,16 +97,16 @@ public struct RecordedFingerprints: Sendable {
   /// The fingerprints `plugin`'s entries record for `path`.
   public func fingerprints(of path: String, plugin: String) -> [FileFingerprint] {
     recorded.update { recorded in
-      if recorded == nil { recorded = Self.index(read?() ?? [:]) }
+      if recorded == nil { recorded = Self.index((read?() ?? [:]).values) }
       return recorded?[path]?.filter { $0.plugin == plugin }.map(\.fingerprint) ?? []
     }
   }
 
   private static func index(
-    _ entries: [String: Ledger.Entry]
+    _ entries: some Sequence<Ledger.Entry>
   ) -> [String: [(plugin: String, fingerprint: FileFingerprint)]] {
     var byPath: [String: [(plugin: String, fingerprint: FileFingerprint)]] = [:]
-    for (_, entry) in entries {
+    for entry in entries {
       guard let path = entry.facts[FileFingerprint.Fact.path],
         let text = entry.facts[FileFingerprint.Fact.fingerprint],
         let fingerprint = FileFingerprint(text)

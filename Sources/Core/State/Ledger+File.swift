@@ -32,7 +32,7 @@ extension Ledger {
     self.init()
     var scanner = JSONScanner(bytes)
     var version: Int?
-    // Filled here and set once: each change to `entries` replaces its address index.
+    // Filled here and set once: setting `entries` makes the ledger's table.
     var read: [String: Entry] = [:]
     try scanner.readObject { scanner, key in
       switch key {

@@ -77,7 +77,11 @@ public struct Ledger: Sendable, Codable, Equatable {
     get {
       var all: [String: Entry] = [:]
       all.reserveCapacity(table.count + changed.count)
-      forEachSorted { all[$0] = $1 }
+      for position in table.positions {
+        let key = table.key(at: position)
+        if !replaced(key) { all[key] = table.entry(at: position) }
+      }
+      all.merge(changed) { $1 }
       return all
     }
     set {

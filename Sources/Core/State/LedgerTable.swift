@@ -13,6 +13,11 @@ final class LedgerTable: Sendable {
   struct Span: Equatable {
     var offset: UInt32
     var count: UInt32
+
+    /// Its bytes in `text`.
+    func slice(of text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: text[Int(offset)..<Int(offset + count)])
+    }
   }
 
   /// One entry.
@@ -178,16 +183,6 @@ final class LedgerTable: Sendable {
   /// Every record number, in address order.
   var positions: Range<Int> { records.indices }
 
-  /// Whether record `a` of this table and record `b` of `other` hold the same entry.
-  func sameEntry(_ a: Int, as b: Int, of other: LedgerTable) -> Bool {
-    let x = records[a]
-    let y = other.records[b]
-    return x.created == y.created && x.interrupted == y.interrupted
-      && plugins[Int(x.plugin)] == other.plugins[Int(y.plugin)]
-      && text(x.address) == other.text(y.address) && text(x.applied) == other.text(y.applied)
-      && text(x.declared) == other.text(y.declared) && text(x.facts) == other.text(y.facts)
-  }
-
   /// What follows the first colon of the record's address.
   private func name(of record: Record) -> String {
     guard record.kindCount < record.address.count else { return "" }
@@ -196,11 +191,7 @@ final class LedgerTable: Sendable {
   }
 
   private func text(_ span: Span) -> String {
-    bytes.withUnsafeBufferPointer {
-      String(
-        decoding: UnsafeBufferPointer(rebasing: $0[Int(span.offset)..<Int(span.offset + span.count)]),
-        as: UTF8.self)
-    }
+    bytes.withUnsafeBufferPointer { String(decoding: span.slice(of: $0), as: UTF8.self) }
   }
 
   /// The record whose address hashes to `hash` and whose address text `matches`.
@@ -211,8 +202,7 @@ final class LedgerTable: Sendable {
       while true {
         let position = slots[slot]
         if position < 0 { return nil }
-        let span = records[Int(position)].address
-        if matches(UnsafeBufferPointer(rebasing: text[Int(span.offset)..<Int(span.offset + span.count)])) {
+        if matches(records[Int(position)].address.slice(of: text)) {
           return Int(position)
         }
         slot = (slot + 1) & mask
@@ -233,10 +223,7 @@ final class LedgerTable: Sendable {
     var slots = [Int32](repeating: -1, count: capacity)
     bytes.withUnsafeBufferPointer { text in
       for (position, record) in records.enumerated() {
-        let span = record.address
-        var slot =
-          hash(UnsafeBufferPointer(rebasing: text[Int(span.offset)..<Int(span.offset + span.count)]))
-          & (capacity - 1)
+        var slot = hash(record.address.slice(of: text)) & (capacity - 1)
         while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
         slots[slot] = Int32(position)
       }
@@ -251,13 +238,10 @@ final class LedgerTable: Sendable {
     var kind = ""
     var kindSpan = Span(offset: 0, count: 0)
     bytes.withUnsafeBufferPointer { text in
-      func slice(_ span: Span) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: text[Int(span.offset)..<Int(span.offset + span.count)])
-      }
       for (position, record) in records.enumerated() {
         let span = Span(offset: record.address.offset, count: record.kindCount)
-        if position == 0 || !slice(span).elementsEqual(slice(kindSpan)) {
-          kind = String(decoding: slice(span), as: UTF8.self)
+        if position == 0 || !span.slice(of: text).elementsEqual(kindSpan.slice(of: text)) {
+          kind = String(decoding: span.slice(of: text), as: UTF8.self)
           kindSpan = span
         }
         let plugin = Int(record.plugin)
@@ -297,11 +281,7 @@ final class LedgerTable: Sendable {
 
   /// Orders two records by address: kind, then name, each by its bytes.
   private static func compare(_ a: Record, _ b: Record, _ text: UnsafeBufferPointer<UInt8>) -> Int {
-    func address(_ record: Record) -> UnsafeBufferPointer<UInt8> {
-      let start = Int(record.address.offset)
-      return UnsafeBufferPointer(rebasing: text[start..<start + Int(record.address.count)])
-    }
-    return compare(address(a), address(b), kindCounts: (Int(a.kindCount), Int(b.kindCount)))
+    compare(a.address.slice(of: text), b.address.slice(of: text), kindCounts: (Int(a.kindCount), Int(b.kindCount)))
   }
 
   private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {

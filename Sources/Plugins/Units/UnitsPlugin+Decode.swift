@@ -15,16 +15,18 @@ extension UnitsPlugin {
     var origins: [Address: String] = [:]
     origins.reserveCapacity(desired.files.capacity)
     merged.reserveCapacity(declarations.units.count + contributions.units.count)
-    for unit in declarations.units {
-      let file = DesiredUnits.File(
-        scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path)
-      if origins[file.address] == nil { origins[file.address] = file.origin }
+    // A file the repository ships; of an address given twice, the first is its origin.
+    func ship(_ file: DesiredUnits.File) {
+      let address = file.address
+      if origins[address] == nil { origins[address] = file.origin }
       desired.files.append(file)
+    }
+    for unit in declarations.units {
+      ship(.init(scope: .system, unit: unit.name, dropIn: nil, contents: unit.contents, origin: unit.path))
       for dropIn in unit.dropIns {
-        let file = DesiredUnits.File(
-          scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path)
-        if origins[file.address] == nil { origins[file.address] = file.origin }
-        desired.files.append(file)
+        ship(
+          .init(
+            scope: .system, unit: unit.name, dropIn: dropIn.fileName, contents: dropIn.contents, origin: dropIn.path))
       }
       merged[unit.name] = UnitPieces(base: unit.parsed, dropIns: unit.dropIns.map(\.parsed))
     }
