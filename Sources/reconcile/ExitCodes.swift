@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Foundation
 
 /// The exit codes, one place, documented in `--help` and the README. `plan` combines bits so
 /// monitoring can tell the situations apart.
@@ -16,6 +17,15 @@ enum ExitCodes {
   static let stale: Int32 = 8
   /// Another reconcile run holds the lock; nothing was done.
   static let busy: Int32 = 75
+
+  /// Ends a read-only run with `code`, leaving what `state` holds to the system. Freeing a
+  /// large host's loaded state object by object (tens of MB at thousands of accounts, long
+  /// out of the caches) was 3 % of the cache misses of a 5,000-user plan, and frees nothing
+  /// the exit does not. Only for runs that changed nothing: an apply closes its bus and
+  /// files in order.
+  static func exit(_ code: Int32, keeping state: Any...) -> Never {
+    withExtendedLifetime(state) { Foundation.exit(code) }
+  }
 
   /// The exit code of `plan`.
   static func of(_ plan: Plan, stale: Bool) -> Int32 {

@@ -35,7 +35,6 @@ struct PlanCommand: ParsableCommand {
     case .text: Terminal.out(PlanRenderer(colour: Terminal.colour()).render(plan))
     }
     if plan.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.failure) }
-    let code = ExitCodes.of(plan, stale: session.source.isStale)
-    if code != 0 { throw ExitCode(code) }
+    ExitCodes.exit(ExitCodes.of(plan, stale: session.source.isStale), keeping: session, loaded, plan)
   }
 }

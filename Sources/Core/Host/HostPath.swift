@@ -18,21 +18,43 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
   public init?(_ path: String) {
     // Split on the bytes: the separator is a byte to the kernel, and splitting characters
     // made path parsing a tenth of a no-op run.
-    guard path.utf8.first == UInt8(ascii: "/") else { return nil }
-    let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-      .dropFirst()
+    // Walked in place, without an array of the parts.
+    let slash = UInt8(ascii: "/")
+    let bytes = path.utf8
+    guard bytes.first == slash else { return nil }
+    var start = bytes.index(after: bytes.startIndex)
     var count = 0
-    for part in parts {
-      let part = Substring(part)
+    var trailingSlash = false
+    while true {
+      let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+      let part = path[start..<end]
+      let isLast = end == bytes.endIndex
       // One trailing slash is allowed after at least one component.
-      if part.isEmpty && count == parts.count - 1 && count > 0 { continue }
+      if part.isEmpty && isLast && count > 0 {
+        trailingSlash = true
+        break
+      }
       guard HostPath.isValidComponent(part) else { return nil }
       count += 1
+      if isLast { break }
+      start = bytes.index(after: end)
     }
-    text = count < parts.count ? String(path.dropLast()) : path
+    text = trailingSlash ? String(path.dropLast()) : path
   }
 
   private init(text: String) { self.text = text }
+
+  /// This path and `name` joined by a slash, made in one allocation (paths are made by the
+  /// thousand on a large host).
+  private func joining(_ name: String) -> HostPath {
+    if isRoot { return HostPath(text: "/" + name) }
+    var joined = ""
+    joined.reserveCapacity(text.utf8.count + 1 + name.utf8.count)
+    joined += text
+    joined += "/"
+    joined += name
+    return HostPath(text: joined)
+  }
 
   /// The root itself.
   public static let root = HostPath(text: "/")
@@ -49,14 +71,14 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
   /// This path with one more component; nil when `name` is not a valid component.
   public func appending(_ name: String) -> HostPath? {
     guard HostPath.isValidComponent(name) else { return nil }
-    return HostPath(text: isRoot ? "/" + name : text + "/" + name)
+    return joining(name)
   }
 
   /// This path with one more component that the caller has already validated (unit names,
   /// checked drop-in names). Traps on an invalid one: that would be a bug.
   public func child(_ name: String) -> HostPath {
     precondition(HostPath.isValidComponent(name), "invalid path component \(name.debugEscaped)")
-    return HostPath(text: isRoot ? "/" + name : text + "/" + name)
+    return joining(name)
   }
 
   /// The folder holding this path (the root's is the root).

@@ -118,6 +118,16 @@ public struct DirectoryTree: StateTree {
 
   /// The folder and the name of `file`.
   private func split(_ file: String) throws -> (folder: String, name: String) {
+    // The common case, a path without empty components, is cut at its last slash.
+    let slash = UInt8(ascii: "/")
+    let bytes = file.utf8
+    if let first = bytes.first, first != slash, bytes.last != slash,
+      !zip(bytes, bytes.dropFirst()).contains(where: { $0 == slash && $1 == slash })
+    {
+      let cut = bytes.lastIndex(of: slash)
+      let name = String(cut.map { file[bytes.index(after: $0)...] } ?? file[...])
+      if name != "..", name != "." { return (cut.map { String(file[..<$0]) } ?? "", name) }
+    }
     let components = file.split(separator: "/").map(String.init)
     guard let last = components.last else {
       throw StateTreeError(path: file, reason: "not a file")

@@ -22,7 +22,12 @@ public struct UnitName: Sendable, Hashable, Codable, Comparable, CustomStringCon
 
   /// Why `name` is not a valid unit name, or nil when it is.
   public static func problem(with name: String) -> String? {
-    let bytes = Array(name.utf8)
+    // On the bytes in place: every unit of a large host is checked, often more than once.
+    var text = name
+    return text.withUTF8 { problem(with: name, bytes: $0) }
+  }
+
+  private static func problem(with name: String, bytes: UnsafeBufferPointer<UInt8>) -> String? {
     guard !bytes.isEmpty else { return "a unit name cannot be empty" }
     guard bytes.count <= 255 else { return "unit name is longer than 255 bytes" }
     guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else {
@@ -61,10 +66,16 @@ public struct UnitName: Sendable, Hashable, Codable, Comparable, CustomStringCon
   public var stem: String { String(rawValue[..<rawValue.lastIndex(of: ".")!]) }
 
   /// Whether this is a template such as `status-email@.service`.
-  public var isTemplate: Bool { stem.hasSuffix("@") }
+  public var isTemplate: Bool {
+    guard let at = rawValue.utf8.firstIndex(of: UInt8(ascii: "@")) else { return false }
+    return rawValue.utf8[rawValue.utf8.index(after: at)] == UInt8(ascii: ".")
+  }
 
   /// Whether this is an instance such as `status-email@bitcoind.service`.
-  public var isInstance: Bool { stem.contains("@") && !isTemplate }
+  public var isInstance: Bool {
+    // A valid name has at most one `@`, in its stem (no suffix has one).
+    rawValue.utf8.contains(UInt8(ascii: "@")) && !isTemplate
+  }
 
   /// The template an instance comes from (`foo@bar.service` -> `foo@.service`).
   public var template: UnitName? {

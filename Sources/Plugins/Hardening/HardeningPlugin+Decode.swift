@@ -113,7 +113,8 @@ extension HardeningPlugin {
     declared: HardeningDeclarations, diagnostics: inout Diagnostics
   ) -> DesiredHardening.Unit? {
     let name = candidate.name
-    let needs = UnitNeeds(unit: candidate.merged(), generatedByPodman: candidate.generatedByPodman)
+    let installed = candidate.merged()
+    let needs = UnitNeeds(unit: installed, generatedByPodman: candidate.generatedByPodman)
     var dropIn: HardeningProfile?
     if let unit, unit.profile != nil || !unit.add.isEmpty || !unit.remove.isEmpty {
       var base = HardeningProfile(name: "none", summary: "", directives: [])
@@ -164,10 +165,11 @@ extension HardeningPlugin {
       dropIn = HardeningProfile(name: label, summary: base.summary, directives: kept)
     }
 
-    let dropInBytes = dropIn.map { Array($0.dropIn.utf8) }
-    var merged = candidate.merged()
-    if let dropIn,
-      case .success(let parsed) = UnitFile.parse(dropIn.dropIn, file: HardeningProfile.dropInName)
+    let dropInText = dropIn?.dropIn
+    let dropInBytes = dropInText.map { Array($0.utf8) }
+    var merged = installed
+    if let dropInText,
+      case .success(let parsed) = UnitFile.parse(dropInText, file: HardeningProfile.dropInName)
     {
       merged = candidate.merged(with: (HardeningProfile.dropInName, parsed))
     }

@@ -33,7 +33,16 @@ public struct HardeningProfile: Sendable, Hashable, Codable {
   /// The drop-in text: a header naming the profile, then `[Service]` and the directives.
   public var dropIn: String {
     var text = "# Written by reconcile: hardening profile \"\(name)\". Do not edit.\n[Service]\n"
-    for directive in directives { text += "\(directive.key)=\(directive.value)\n" }
+    // Appended in place: a hardened unit's drop-in is made on every run, and a line made by
+    // interpolation first was a string of its own.
+    text.reserveCapacity(
+      directives.reduce(text.utf8.count) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 })
+    for directive in directives {
+      text += directive.key
+      text += "="
+      text += directive.value
+      text += "\n"
+    }
     return text
   }
 

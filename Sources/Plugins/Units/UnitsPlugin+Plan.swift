@@ -13,7 +13,10 @@ extension UnitsPlugin {
     // Changes of user units for every user (`/etc/systemd/user`, no `ConditionUser=`): every
     // manager reconcile drives re-reads them.
     var sharedUserFileChanges: [Address] = []
-    let desiredAddresses = Set(desired.files.map(\.address) + desired.activations.map(\.address))
+    var desiredAddresses = Set<Address>(
+      minimumCapacity: desired.files.count + desired.activations.count)
+    for file in desired.files { desiredAddresses.insert(file.address) }
+    for activation in desired.activations { desiredAddresses.insert(activation.address) }
 
     // A file changed on the host: its manager re-reads it, and its unit restarts (or starts).
     func fileChanged(_ file: DesiredUnits.File) {
@@ -235,7 +238,7 @@ extension UnitsPlugin {
     }
     // Units no longer to be started: forget that reconcile started them.
     let started = Set(
-      desired.activations.filter(\.start).map {
+      desired.activations.lazy.filter(\.start).map {
         Address("activation", ($0.scope == .user ? "user/" : "") + $0.unit.rawValue)
       })
     for address in ledger.addresses(of: name, kind: "activation") where !started.contains(address) {

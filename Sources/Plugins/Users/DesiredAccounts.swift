@@ -34,7 +34,8 @@ public struct DesiredAccounts: Sendable {
     public var comment: String
     /// The primary group's name.
     public var primaryGroup: String
-    /// Supplementary groups, sorted: the user's `groups:` and the groups listing it as a member.
+    /// Supplementary groups, sorted and without repeats: the user's `groups:` and the groups
+    /// listing it as a member.
     public var groups: [String]
     /// A fixed UID, when declared.
     public var uid: UInt32?
@@ -51,10 +52,17 @@ public struct DesiredAccounts: Sendable {
 
     /// What the declaration says, for the ledger: it tells a repository change from drift.
     var fingerprint: String {
-      "uid=\(uid.map(String.init) ?? "auto") system=\(system) "
-        + AccountState.describe(
-          group: primaryGroup, groups: groups, home: home, shell: shell, comment: comment)
-        + " adopt=\(adopt) remove=\(removal.rawValue)"
+      // Appended in place: made for every user on every run.
+      var text = "uid="
+      text.reserveCapacity(160)
+      text += uid.map(String.init) ?? "auto"
+      text += system ? " system=true " : " system=false "
+      AccountState.describe(
+        group: primaryGroup, groups: groups, home: home, shell: shell, comment: comment,
+        into: &text)
+      text += adopt ? " adopt=true remove=" : " adopt=false remove="
+      text += removal.rawValue
+      return text
     }
   }
 
@@ -62,6 +70,12 @@ public struct DesiredAccounts: Sendable {
   public var groups: [String: Group] = [:]
   /// Users, sorted by name.
   public var users: [User] = []
+
+  /// The groups in order of name. Sorts the names, not the groups: a large host has thousands,
+  /// and each is a large value.
+  public var groupsByName: some Sequence<Group> {
+    groups.keys.sorted().lazy.map { groups[$0]! }
+  }
 }
 
 /// What happens to a user reconcile created when it leaves the repository.
@@ -80,7 +94,29 @@ enum AccountState {
   static func describe(
     group: String, groups: [String], home: String, shell: String, comment: String
   ) -> String {
-    "group=\(group) groups=\(groups.joined(separator: ",")) home=\(home) shell=\(shell) comment=\(comment)"
+    var text = ""
+    describe(group: group, groups: groups, home: home, shell: shell, comment: comment, into: &text)
+    return text
+  }
+
+  /// The same, appended to `text`.
+  static func describe(
+    group: String, groups: [String], home: String, shell: String, comment: String,
+    into text: inout String
+  ) {
+    text += "group="
+    text += group
+    text += " groups="
+    for (index, name) in groups.enumerated() {
+      if index > 0 { text += "," }
+      text += name
+    }
+    text += " home="
+    text += home
+    text += " shell="
+    text += shell
+    text += " comment="
+    text += comment
   }
 
   /// What a locked user that left the repository looks like.

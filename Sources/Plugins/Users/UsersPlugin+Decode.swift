@@ -60,7 +60,9 @@ extension UsersPlugin {
     // Primary groups: a declared group, an implied one named after the user, or (checked at
     // plan) an existing group.
     var groups = declaredGroups.mapValues(\.group)
-    for (name, entry) in declaredUsers.sorted(by: { $0.key < $1.key }) {
+    // Each user adds only its own group, so the order does not matter: no sorted copy of
+    // every user (thousands of large values on a large host).
+    for (name, entry) in declaredUsers {
       let user = entry.user
       guard user.primaryGroup == name, groups[name] == nil else { continue }
       groups[name] = DesiredAccounts.Group(
@@ -105,11 +107,15 @@ extension UsersPlugin {
       diagnostics: &diagnostics)
 
     desired.groups = groups
-    desired.users = declaredUsers.values.map { entry in
-      var user = entry.user
-      user.groups = supplementary[user.name, default: []].sorted()
-      return user
-    }.sorted { $0.name < $1.name }
+    // In order of name: the names are sorted, not the users, and each user is moved out.
+    var users: [DesiredAccounts.User] = []
+    users.reserveCapacity(declaredUsers.count)
+    for name in declaredUsers.keys.sorted() {
+      var user = declaredUsers.removeValue(forKey: name)!.user
+      user.groups = supplementary[name, default: []].sorted()
+      users.append(user)
+    }
+    desired.users = users
     return desired
   }
 
