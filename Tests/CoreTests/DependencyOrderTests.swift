@@ -55,6 +55,51 @@ import Testing
       return text.contains("a:1") && text.contains("a:2") && text.contains("a:3") && !text.contains("b:1")
     }
   }
+  @Test("on random graphs, the order takes the lowest ready change each time, as a search would")
+  func matchesASearchOfTheReadyChanges() throws {
+    var generator = SystemRandomNumberGenerator()
+    for size in [1, 5, 40, 300] {
+      let changes: [Change] = (0..<size).map { i in
+        let dependencies = (0..<Int.random(in: 0...3, using: &generator)).compactMap { _ -> Address? in
+          // Edges to earlier changes only (no cycles); deletions reverse theirs.
+          i == 0 ? nil : Address("unit", "u\(Int.random(in: 0..<i, using: &generator))")
+        }
+        let action: Change.Action = Int.random(in: 0..<5, using: &generator) == 0 ? .delete : .create
+        return change(Address("unit", "u\(i)"), action, after: dependencies)
+      }
+      let reversedDeletions = changes.contains { $0.action == .delete }
+      guard let expected = Self.searchedOrder(changes) else {
+        #expect(reversedDeletions, "only reversed edges can make a cycle")
+        continue
+      }
+      #expect(try DependencyOrder.sort(changes).ordered.map(\.address) == expected, "size \(size)")
+    }
+  }
+
+  /// Kahn's algorithm searching the ready list for its lowest index each time: the rule
+  /// `DependencyOrder` keeps with a heap. Nil on a cycle.
+  static func searchedOrder(_ changes: [Change]) -> [Address]? {
+    let index = Dictionary(changes.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { a, _ in a })
+    var before = [[Int]](repeating: [], count: changes.count)
+    for (i, change) in changes.enumerated() {
+      for dependency in change.dependsOn {
+        guard let j = index[dependency], j != i else { continue }
+        if change.action == .delete { before[j].append(i) } else { before[i].append(j) }
+      }
+    }
+    var waiting = before.map(\.count)
+    var ready = changes.indices.filter { waiting[$0] == 0 }
+    var order: [Int] = []
+    while let next = ready.min() {
+      ready.removeAll { $0 == next }
+      order.append(next)
+      for k in changes.indices where before[k].contains(next) {
+        waiting[k] -= before[k].filter { $0 == next }.count
+        if waiting[k] == 0 { ready.append(k) }
+      }
+    }
+    return order.count == changes.count ? order.map { changes[$0].address } : nil
+  }
 }
 
 @Suite struct ChangeClassifierTests {

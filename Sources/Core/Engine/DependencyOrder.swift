@@ -70,15 +70,15 @@ public enum DependencyOrder {
     var after = [[Int]](repeating: [], count: changes.count)
     var waiting = before.map(\.count)
     for (i, list) in before.enumerated() { for j in list { after[j].append(i) } }
-    var ready = (0..<changes.count).filter { waiting[$0] == 0 }
+    // The lowest ready index first, so ties keep the input order.
+    var ready = MinHeap((0..<changes.count).lazy.filter { waiting[$0] == 0 })
     var order: [Int] = []
-    while !ready.isEmpty {
-      let next = ready.min()!
-      ready.removeAll { $0 == next }
+    order.reserveCapacity(changes.count)
+    while let next = ready.popMin() {
       order.append(next)
       for k in after[next] {
         waiting[k] -= 1
-        if waiting[k] == 0 { ready.append(k) }
+        if waiting[k] == 0 { ready.insert(k) }
       }
     }
     guard order.count == changes.count else {

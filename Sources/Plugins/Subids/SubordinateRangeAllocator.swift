@@ -79,32 +79,12 @@ public struct SubordinateRangeAllocator: Sendable {
     self.ceiling = ceiling
   }
 
-  /// Something that holds IDs, for overlap checks and messages.
-  private struct Occupant {
-    var start: UInt64
-    var end: UInt64
-    var owner: String
-  }
-
   /// The ranges for every request, sorted by user; throws every problem at once.
   public func allocate(_ requests: [Request]) throws(SubordinateAllocationError) -> [Allocation] {
     var problems: [SubordinateAllocationError.Problem] = []
-    var occupants = existing.map {
-      Occupant(
-        start: UInt64($0.start), end: $0.end,
-        owner: "\($0.owner)'s range \(Self.span($0.start, $0.end)) in \(file)")
-    }
-    occupants += realIDs.map { name, id in
-      Occupant(start: UInt64(id), end: UInt64(id) + 1, owner: "the real ID \(id) of '\(name)'")
-    }
-    occupants += Self.systemdRanges.map {
-      Occupant(
-        start: UInt64($0.start), end: UInt64($0.start) + UInt64($0.count),
-        owner: "\($0.owner) \(Self.span($0.start, UInt64($0.start) + UInt64($0.count)))")
-    }
-
     var seen = Set<String>()
     var pending: [Request] = []
+    pending.reserveCapacity(requests.count)
     for request in requests.sorted(by: { $0.user < $1.user }) {
       guard seen.insert(request.user).inserted else {
         problems.append(
@@ -118,7 +98,11 @@ public struct SubordinateRangeAllocator: Sendable {
     }
 
     var allocations: [Allocation] = []
+    allocations.reserveCapacity(pending.count)
     var counted: [Request] = []
+    // What holds IDs, sorted by start: made only when a request needs a new range (a
+    // converged host has none), and kept in order as new ranges are given.
+    var occupants = Occupants()
     // One pass over the file's lines, not one per request: a converged host with thousands
     // of users asks for every user's lines.
     var linesByOwner: [String: [SubordinateRange]] = [:]
@@ -133,11 +117,11 @@ public struct SubordinateRangeAllocator: Sendable {
         }
       } else if let start = request.start {
         let range = SubordinateRange(owner: request.user, start: start, count: request.count)
-        if let problem = explicitProblem(range, occupants) {
+        if let problem = explicitProblem(range, occupants.all(self)) {
           problems.append(.init(user: request.user, message: problem))
         } else {
           allocations.append(Allocation(user: request.user, ranges: [range], isNew: true))
-          occupants.append(
+          occupants.insert(
             Occupant(
               start: UInt64(start), end: range.end,
               owner: "\(request.user)'s declared range \(Self.span(start, range.end))"))
@@ -156,7 +140,7 @@ public struct SubordinateRangeAllocator: Sendable {
               + "subordinate IDs; the count must be at least 1"))
         continue
       }
-      guard let start = firstFit(request.count, occupants) else {
+      guard let start = firstFit(request.count, occupants.all(self)) else {
         problems.append(
           .init(
             user: request.user,
@@ -167,14 +151,63 @@ public struct SubordinateRangeAllocator: Sendable {
       }
       let range = SubordinateRange(owner: request.user, start: start, count: request.count)
       allocations.append(Allocation(user: request.user, ranges: [range], isNew: true))
-      occupants.append(
+      occupants.insert(
         Occupant(
           start: UInt64(start), end: range.end,
           owner: "\(request.user)'s new range \(Self.span(start, range.end))"))
     }
 
     guard problems.isEmpty else { throw SubordinateAllocationError(problems: problems) }
-    return allocations.sorted { $0.user < $1.user }
+    // Kept ranges and explicit ones were added in order of user; counted ones after them.
+    if !counted.isEmpty { allocations.sort { $0.user < $1.user } }
+    return allocations
+  }
+
+  /// Something that holds IDs, for overlap checks and messages.
+  private struct Occupant {
+    var start: UInt64
+    var end: UInt64
+    var owner: String
+  }
+
+  /// The occupants of the ID space, sorted by start and end, made on first use.
+  private struct Occupants {
+    private var sorted: [Occupant]?
+
+    /// Every occupant: the file's lines, the real IDs, systemd's ranges and what was given.
+    mutating func all(_ allocator: SubordinateRangeAllocator) -> [Occupant] {
+      if let sorted { return sorted }
+      let made = allocator.initialOccupants().sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+      sorted = made
+      return made
+    }
+
+    /// Adds a range just given, in order; `all` was called before.
+    mutating func insert(_ occupant: Occupant) {
+      guard sorted != nil else { return }
+      let index =
+        sorted!.firstIndex { ($0.start, $0.end) > (occupant.start, occupant.end) }
+        ?? sorted!.endIndex
+      sorted!.insert(occupant, at: index)
+    }
+  }
+
+  /// The file's lines, the real IDs and systemd's reserved ranges.
+  private func initialOccupants() -> [Occupant] {
+    var occupants = existing.map {
+      Occupant(
+        start: UInt64($0.start), end: $0.end,
+        owner: "\($0.owner)'s range \(Self.span($0.start, $0.end)) in \(file)")
+    }
+    occupants += realIDs.map { name, id in
+      Occupant(start: UInt64(id), end: UInt64(id) + 1, owner: "the real ID \(id) of '\(name)'")
+    }
+    occupants += Self.systemdRanges.map {
+      Occupant(
+        start: UInt64($0.start), end: UInt64($0.start) + UInt64($0.count),
+        owner: "\($0.owner) \(Self.span($0.start, UInt64($0.start) + UInt64($0.count)))")
+    }
+    return occupants
   }
 
   /// Why the user's existing ranges do not satisfy `request`, or `nil` when they do.
@@ -211,10 +244,11 @@ public struct SubordinateRangeAllocator: Sendable {
     return nil
   }
 
-  /// The lowest start at or above `floor` where `count` IDs fit below `ceiling`.
+  /// The lowest start at or above `floor` where `count` IDs fit below `ceiling`, among
+  /// `occupants` sorted by start.
   private func firstFit(_ count: UInt32, _ occupants: [Occupant]) -> UInt32? {
     var candidate = UInt64(floor)
-    for occupant in occupants.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
+    for occupant in occupants {
       if occupant.end <= candidate { continue }
       if candidate + UInt64(count) <= occupant.start { break }
       candidate = occupant.end

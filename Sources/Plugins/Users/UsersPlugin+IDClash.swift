@@ -96,11 +96,11 @@ extension UsersPlugin {
     case .user:
       range = system ? database.loginDefs.systemUIDs : database.loginDefs.regularUIDs
       allocator = IDAllocator(
-        used: Set(database.passwd.entries.map(\.uid)), memory: memory, prefix: "uid")
+        used: { database.passwd.entries.map(\.uid) }, memory: memory, prefix: "uid")
     case .group:
       range = system ? database.loginDefs.systemGIDs : database.loginDefs.regularGIDs
       allocator = IDAllocator(
-        used: Set(database.group.entries.map(\.gid)), memory: memory, prefix: "gid")
+        used: { database.group.entries.map(\.gid) }, memory: memory, prefix: "gid")
     }
     guard let id = allocator.allocate(for: name, in: range, system: !system, kind: kind) else {
       throw IDClashError(account: name, kind: kind, id: nil, made: false)

@@ -15,10 +15,10 @@ extension UsersPlugin {
     for problem in observed.problems { result.diagnostics.append(problem) }
     let memory = ledger.memory[name] ?? [:]
     var uids = IDAllocator(
-      used: Set(observed.users.map(\.uid) + desired.users.compactMap(\.uid)), memory: memory,
+      used: { observed.users.map(\.uid) + desired.users.compactMap(\.uid) }, memory: memory,
       prefix: "uid")
     var gids = IDAllocator(
-      used: Set(observed.groups.map(\.gid) + desired.groups.values.compactMap(\.gid)),
+      used: { observed.groups.map(\.gid) + desired.groups.values.compactMap(\.gid) },
       memory: memory, prefix: "gid")
     validate(
       desired, observed: observed, ledger: ledger, uids: uids, gids: gids, into: &result.diagnostics
@@ -39,11 +39,15 @@ extension UsersPlugin {
       newUIDs[user.name] = uid
     }
     var newGIDs: [String: UInt32] = [:]
-    let usersByName = Dictionary(
-      desired.users.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    for group in desired.groups.values.sorted(by: { $0.name < $1.name })
+    // Made for the first new group: a converged host has none, and this copied every user.
+    var usersByName: [String: Int]?
+    for group in desired.groupsByName
     where group.gid == nil && observed.group(group.name) == nil {
-      let owner = group.primaryOf.flatMap { usersByName[$0] }
+      if usersByName == nil {
+        usersByName = Dictionary(
+          desired.users.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+      }
+      let owner = group.primaryOf.flatMap { usersByName![$0] }.map { desired.users[$0] }
       let preferred = owner.flatMap { $0.uid ?? observed.user($0.name)?.uid ?? newUIDs[$0.name] }
       let range = group.system ? observed.systemGIDs : observed.regularGIDs
       guard
@@ -77,7 +81,7 @@ extension UsersPlugin {
     into diagnostics: inout Diagnostics
   ) {
     let adopting = Set(desired.users.filter(\.adopt).map(\.name))
-    for group in desired.groups.values.sorted(by: { $0.name < $1.name }) {
+    for group in desired.groupsByName {
       let what =
         group.primaryOf.map { "group '\(group.name)' (the primary group of user '\($0)')" }
         ?? "group '\(group.name)'"
@@ -144,9 +148,10 @@ extension UsersPlugin {
   ) {
     var joiners: [String: [String]] = [:]
     for user in desired.users {
-      for group in Set(user.groups) { joiners[group, default: []].append(user.name) }
+      // Sorted and without repeats (see `DesiredAccounts.User.groups`).
+      for group in user.groups { joiners[group, default: []].append(user.name) }
     }
-    for group in desired.groups.values.sorted(by: { $0.name < $1.name }) {
+    for group in desired.groupsByName {
       let entry = ledger[group.address]
       let declared =
         "gid=\(group.gid.map(String.init) ?? "auto") system=\(group.system) adopt=\(group.adopt)"
