@@ -65,7 +65,16 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
           "\(file) is not valid UTF-8", at: SourcePosition(file: file),
           code: "account-file-encoding"))
     }
-    var lines = decoded.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // An ASCII file without carriage returns (nearly every one) is cut on its bytes: the same
+    // lines and fields as cutting characters, for a fifth of the work. Anything else is cut
+    // by characters, as before.
+    let plain = bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
+    var lines =
+      plain
+      ? decoded.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+        String(Substring($0))
+      }
+      : decoded.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let endsWithNewline = lines.last == ""
     if endsWithNewline { lines.removeLast() }
 
@@ -73,7 +82,12 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
     var firstLine: [String: Int] = [:]
     for (index, line) in lines.enumerated() where !line.isEmpty {
       let number = index + 1
-      let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+      let fields =
+        plain
+        ? line.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map {
+          Substring($0)
+        }
+        : line.split(separator: ":", omittingEmptySubsequences: false)
       guard fields.count == Entry.fieldCount else {
         problems.append(
           .error(

@@ -9,6 +9,11 @@ public struct ObservedUnits: Sendable, Codable {
     /// The text, for diffs (unit files hold no secrets); nil for a file whose bytes are the
     /// desired ones, and for anything not a regular file.
     public var text: String?
+
+    /// Whether the file is a regular one whose bytes are the desired ones: `text` is left out
+    /// for nothing else, so its fingerprint is the desired contents' (hashed once, not again
+    /// by the plan).
+    public var isDesired: Bool { text == nil && fingerprint.hasPrefix(Fingerprint.sha256Prefix) }
   }
 
   /// Files by host path; absent paths are missing.

@@ -36,8 +36,9 @@ extension UnitsPlugin {
 
     // Unit files and drop-ins.
     for file in desired.files {
-      let fingerprint = Fingerprint.of(file.contents)
       let seen = observed.files[file.path]
+      // A file found as desired was hashed when it was observed: its bytes are these.
+      let fingerprint = seen?.isDesired == true ? seen!.fingerprint : Fingerprint.of(file.contents)
       let entry = ledger[file.address]
       guard
         let cause = result.cause(
