@@ -37,6 +37,46 @@ import Testing
     #expect(error.message.contains(message))
   }
 
+  @Test("parsed, rebuilt from its assignments, and merged: each reads and compares alike")
+  func layoutsReadAlike() throws {
+    let base = try UnitFile.parse(
+      "[Unit]\nDescription=Base\n[Service]\nExecStart=/bin/true\nUser=a\n", file: "a.service"
+    ).get()
+    let dropIn = try UnitFile.parse(
+      "[Service]\nUser=b\n[Install]\nWantedBy=multi-user.target\n", file: "a.service.d/x.conf"
+    ).get()
+    let merged = UnitFile.merged(base, dropIns: [dropIn])
+    let expected = [
+      ("Unit", "Description", "Base", 2, "a.service"),
+      ("Service", "ExecStart", "/bin/true", 4, "a.service"),
+      ("Service", "User", "a", 5, "a.service"),
+      ("Service", "User", "b", 2, "a.service.d/x.conf"),
+      ("Install", "WantedBy", "multi-user.target", 4, "a.service.d/x.conf"),
+    ]
+    #expect(merged.assignments.count == expected.count)
+    for (assignment, want) in zip(merged.assignments, expected) {
+      #expect(assignment.section == want.0 && assignment.key == want.1 && assignment.value == want.2)
+      #expect(assignment.line == want.3 && assignment.file == want.4)
+    }
+    #expect(merged.lastAssignment("Service", "User")?.file == "a.service.d/x.conf")
+    #expect(merged.value("Install", "WantedBy") == "multi-user.target")
+    #expect(merged.value("Service", "WantedBy") == nil)
+    #expect(merged.hasSection("Install") && !base.hasSection("Install"))
+
+    // The same assignments laid out another way are equal, with equal hashes.
+    let rebuilt = UnitFile(assignments: Array(merged.assignments))
+    #expect(rebuilt == merged)
+    #expect(rebuilt.hashValue == merged.hashValue)
+    #expect(rebuilt != base)
+    #expect(UnitFile.merged(base, dropIns: []) == base)
+
+    // Sections taken out, the rest kept in order.
+    let kept = merged.removing(sections: ["Service"])
+    #expect(kept.assignments.map(\.key) == ["Description", "WantedBy"])
+    #expect(kept.assignments.map(\.file) == ["a.service", "a.service.d/x.conf"])
+    #expect(kept == UnitFile(assignments: merged.assignments.filter { $0.section != "Service" }))
+  }
+
   @Test func mergedDropInsOverrideAndReset() throws {
     let base = try UnitFile.parse("[Service]\nUser=a\nReadWritePaths=/x\n").get()
     let dropIn = try UnitFile.parse("[Service]\nUser=b\nReadWritePaths=\nReadWritePaths=/y /z\n").get()

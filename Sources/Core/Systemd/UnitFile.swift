@@ -16,10 +16,94 @@ public struct UnitFile: Sendable, Hashable {
     public var file: String
   }
 
-  /// Every assignment in file order.
-  public var assignments: [Assignment]
+  /// The assignments in file order, made as they are read. A parsed file is kept as three
+  /// arrays (its section names, keys and values in one run of bytes, a fixed-size record
+  /// per assignment, its file names) rather than strings per assignment: a large host holds
+  /// thousands of parsed files, and as strings they were 8 MB and 100,000 objects at 5,000
+  /// units, each copied, retained and freed one by one.
+  public struct Assignments: RandomAccessCollection, Sendable {
+    fileprivate let file: UnitFile
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { file.records.count }
+    public subscript(position: Int) -> Assignment { file.assignment(at: position) }
+  }
 
-  public init(assignments: [Assignment] = []) { self.assignments = assignments }
+  /// Every assignment in file order.
+  public var assignments: Assignments { Assignments(file: self) }
+
+  /// Section names, keys and values, one after another.
+  private var bytes: [UInt8] = []
+  /// One per assignment, in file order.
+  private var records: [Record] = []
+  /// The files assignments come from: one for a parsed file, more for a merged view.
+  private var files: [String] = []
+
+  /// Where a piece of text is in `bytes`.
+  private struct Span: Sendable, Hashable {
+    var start: UInt32
+    var count: UInt32
+    var range: Range<Int> { Int(start)..<Int(start) + Int(count) }
+  }
+
+  /// One assignment: its parts in `bytes`, its line, its file in `files`.
+  private struct Record: Sendable, Hashable {
+    var section: Span
+    var key: Span
+    var value: Span
+    var storedLine: Int32
+    var storedFile: UInt32
+    var line: Int { Int(storedLine) }
+    var file: Int { Int(storedFile) }
+
+    init(section: Span, key: Span, value: Span, line: Int, file: Int) {
+      self.section = section
+      self.key = key
+      self.value = value
+      storedLine = Int32(clamping: line)
+      storedFile = UInt32(file)
+    }
+  }
+
+  public init(assignments: [Assignment] = []) {
+    var fileIndex: [String: Int] = [:]
+    for assignment in assignments {
+      let file: Int
+      if let known = fileIndex[assignment.file] {
+        file = known
+      } else {
+        file = files.count
+        files.append(assignment.file)
+        fileIndex[assignment.file] = file
+      }
+      records.append(
+        Record(
+          section: store(assignment.section.utf8), key: store(assignment.key.utf8),
+          value: store(assignment.value.utf8), line: assignment.line, file: file))
+    }
+  }
+
+  /// Appends `text` to `bytes`; where it is.
+  private mutating func store(_ text: some Collection<UInt8>) -> Span {
+    let start = UInt32(bytes.count)
+    bytes.append(contentsOf: text)
+    return Span(start: start, count: UInt32(text.count))
+  }
+
+  private func string(_ span: Span) -> String {
+    String(decoding: bytes[span.range], as: UTF8.self)
+  }
+
+  /// Whether the text at `span` is `text`.
+  private func equals(_ span: Span, _ text: String) -> Bool {
+    text.utf8.count == Int(span.count) && text.utf8.elementsEqual(bytes[span.range])
+  }
+
+  private func assignment(at index: Int) -> Assignment {
+    let record = records[index]
+    return Assignment(
+      section: string(record.section), key: string(record.key), value: string(record.value),
+      line: record.line, file: files[record.file])
+  }
 
   /// A syntax error at a line.
   public struct ParseError: Error, Sendable, Hashable {
@@ -34,11 +118,13 @@ public struct UnitFile: Sendable, Hashable {
   /// systemd): a walk over characters cost tens of thousands of instructions a line, which
   /// made parsing a fifth of a no-op run. A line ends at `\n`; a `\r` before it is dropped.
   public static func parse(_ text: String, file: String = "") -> Result<UnitFile, ParseError> {
-    var assignments: [Assignment] = []
-    var section: String?
+    var result = UnitFile()
+    result.files = [file]
+    var section: Span?
     var pending: (text: [UInt8], line: Int)?
     var lineNumber = 0
     let bytes = Array(text.utf8)
+    result.bytes.reserveCapacity(bytes.count / 2)
     var next = 0
     while next <= bytes.count {
       let end = bytes[next...].firstIndex(of: newline) ?? bytes.count
@@ -74,7 +160,7 @@ public struct UnitFile: Sendable, Hashable {
               line: lineNumber, column: 2,
               message: "invalid section name '\(string(name).debugEscaped)'"))
         }
-        section = string(name)
+        section = result.store(name)
         continue
       }
       guard section != nil else {
@@ -90,14 +176,11 @@ public struct UnitFile: Sendable, Hashable {
     if let pending, let error = add(pending.text[...], line: pending.line) {
       return .failure(error)
     }
-    // Appending doubled the buffer; a copy holds exactly what was read (thousands of parsed
+    // Appending doubled the buffers; copies hold exactly what was read (thousands of parsed
     // unit files are kept while a large host is loaded).
-    if assignments.capacity > assignments.count + 4 {
-      assignments = Array(unsafeUninitializedCapacity: assignments.count) { buffer, count in
-        count = buffer.initialize(fromContentsOf: assignments)
-      }
-    }
-    return .success(UnitFile(assignments: assignments))
+    result.records = fitted(result.records)
+    result.bytes = fitted(result.bytes)
+    return .success(result)
 
     func add(_ text: ArraySlice<UInt8>, line: Int) -> ParseError? {
       guard let eq = text.firstIndex(of: equals) else {
@@ -113,10 +196,19 @@ public struct UnitFile: Sendable, Hashable {
           line: line, column: 1, message: "invalid key '\(string(key).debugEscaped)'")
       }
       let value = trimmed(text[(eq + 1)...])
-      assignments.append(
-        Assignment(
-          section: section!, key: string(key), value: string(value), line: line, file: file))
+      result.records.append(
+        Record(
+          section: section!, key: result.store(key), value: result.store(value), line: line,
+          file: 0))
       return nil
+    }
+  }
+
+  /// `array`, copied to a buffer of its size when it has much room to spare.
+  private static func fitted<Element>(_ array: [Element]) -> [Element] {
+    guard array.capacity > array.count + 16 / MemoryLayout<Element>.stride + 1 else { return array }
+    return Array(unsafeUninitializedCapacity: array.count) { buffer, count in
+      count = buffer.initialize(fromContentsOf: array)
     }
   }
 
@@ -156,36 +248,88 @@ public struct UnitFile: Sendable, Hashable {
 
   /// The file followed by its drop-ins in order: a merged view as systemd loads it.
   public static func merged(_ base: UnitFile, dropIns: [UnitFile]) -> UnitFile {
-    UnitFile(assignments: base.assignments + dropIns.flatMap(\.assignments))
+    var result = base
+    result.bytes.reserveCapacity(dropIns.reduce(base.bytes.count) { $0 + $1.bytes.count })
+    result.records.reserveCapacity(dropIns.reduce(base.records.count) { $0 + $1.records.count })
+    for dropIn in dropIns {
+      let offset = UInt32(result.bytes.count)
+      let fileOffset = result.files.count
+      result.bytes += dropIn.bytes
+      result.files += dropIn.files
+      for var record in dropIn.records {
+        record.section.start += offset
+        record.key.start += offset
+        record.value.start += offset
+        record.storedFile += UInt32(fileOffset)
+        result.records.append(record)
+      }
+    }
+    return result
+  }
+
+  /// The file without the assignments of `sections`.
+  public func removing(sections: Set<String>) -> UnitFile {
+    var result = self
+    result.records = records.filter { record in !sections.contains { equals(record.section, $0) } }
+    return result
   }
 
   /// All values of `key` in `section`, with an empty assignment resetting the list.
   public func values(_ section: String, _ key: String) -> [String] {
     var result: [String] = []
-    for a in assignments where a.section == section && a.key == key {
-      if a.value.isEmpty { result.removeAll() } else { result.append(a.value) }
+    for record in records where equals(record.key, key) && equals(record.section, section) {
+      if record.value.count == 0 { result.removeAll() } else { result.append(string(record.value)) }
     }
     return result
   }
 
   /// The last value of a single-value setting, or nil when unset (or reset to empty).
   public func value(_ section: String, _ key: String) -> String? {
-    assignments.last { $0.section == section && $0.key == key }.flatMap { $0.value.isEmpty ? nil : $0.value }
+    lastRecord(section, key).flatMap { $0.value.count == 0 ? nil : string($0.value) }
   }
 
   /// The assignment that sets `key` last, for positions.
   public func lastAssignment(_ section: String, _ key: String) -> Assignment? {
-    assignments.last { $0.section == section && $0.key == key }
+    records.lastIndex { equals($0.key, key) && equals($0.section, section) }.map(assignment(at:))
+  }
+
+  private func lastRecord(_ section: String, _ key: String) -> Record? {
+    records.last { equals($0.key, key) && equals($0.section, section) }
   }
 
   /// Whether `section` has any assignment.
   public func hasSection(_ section: String) -> Bool {
-    assignments.contains { $0.section == section }
+    records.contains { equals($0.section, section) }
   }
 
   /// Space-separated words of every value of a list setting (e.g. `WantedBy=`).
   public func words(_ section: String, _ key: String) -> [String] {
     values(section, key).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+  }
+
+  // Equal when the assignments are, however the bytes are laid out.
+  public static func == (lhs: UnitFile, rhs: UnitFile) -> Bool {
+    guard lhs.records.count == rhs.records.count else { return false }
+    for (a, b) in zip(lhs.records, rhs.records) {
+      guard a.line == b.line, lhs.files[a.file] == rhs.files[b.file],
+        lhs.bytes[a.section.range].elementsEqual(rhs.bytes[b.section.range]),
+        lhs.bytes[a.key.range].elementsEqual(rhs.bytes[b.key.range]),
+        lhs.bytes[a.value.range].elementsEqual(rhs.bytes[b.value.range])
+      else { return false }
+    }
+    return true
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(records.count)
+    for record in records {
+      hasher.combine(record.line)
+      hasher.combine(files[record.file])
+      for span in [record.section, record.key, record.value] {
+        hasher.combine(span.count)
+        bytes[span.range].withUnsafeBytes { hasher.combine(bytes: $0) }
+      }
+    }
   }
 }
 

@@ -208,7 +208,7 @@ private struct UnitPieces {
   /// The sections the activations read (`[Unit]` conditions, `[Install]`, a trigger's
   /// `Unit=`) of a drop-in parsed here: the hardening drop-ins are all `[Service]`.
   static func readSections(of dropIn: UnitFile) -> UnitFile {
-    UnitFile(assignments: dropIn.assignments.filter { !skipped.contains($0.section) })
+    dropIn.removing(sections: skipped)
   }
 
   private static let skipped: Set<String> = ["Service", "Slice", "Mount", "Swap", "Scope"]
