@@ -75,6 +75,8 @@ import Testing
     #expect(kept.assignments.map(\.key) == ["Description", "WantedBy"])
     #expect(kept.assignments.map(\.file) == ["a.service", "a.service.d/x.conf"])
     #expect(kept == UnitFile(assignments: merged.assignments.filter { $0.section != "Service" }))
+    #expect(merged.removing(sections: ["Unit", "Service", "Install"]) == UnitFile())
+    #expect(merged.removing(sections: ["Unit", "Service", "Install"]).assignments.isEmpty)
   }
 
   @Test func mergedDropInsOverrideAndReset() throws {

@@ -124,7 +124,6 @@ public struct UnitFile: Sendable, Hashable {
     var pending: (text: [UInt8], line: Int)?
     var lineNumber = 0
     let bytes = Array(text.utf8)
-    result.bytes.reserveCapacity(bytes.count / 2)
     var next = 0
     while next <= bytes.count {
       let end = bytes[next...].firstIndex(of: newline) ?? bytes.count
@@ -267,10 +266,19 @@ public struct UnitFile: Sendable, Hashable {
     return result
   }
 
-  /// The file without the assignments of `sections`.
+  /// The file without the assignments of `sections`, holding only the text it keeps.
   public func removing(sections: Set<String>) -> UnitFile {
-    var result = self
-    result.records = records.filter { record in !sections.contains { equals(record.section, $0) } }
+    var result = UnitFile()
+    result.files = files
+    for var record in records where !sections.contains(where: { equals(record.section, $0) }) {
+      record.section = result.store(bytes[record.section.range])
+      record.key = result.store(bytes[record.key.range])
+      record.value = result.store(bytes[record.value.range])
+      result.records.append(record)
+    }
+    if result.records.isEmpty { return UnitFile() }
+    result.records = Self.fitted(result.records)
+    result.bytes = Self.fitted(result.bytes)
     return result
   }
 

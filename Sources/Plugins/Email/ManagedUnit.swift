@@ -13,6 +13,17 @@ struct ManagedUnit: Sendable {
   /// For a user unit: the user whose manager runs it.
   var user: String? = nil
 
+  /// A unit's scope and name, for finding it in a list.
+  private struct UnitKey: Hashable {
+    var scope: UnitScope
+    var name: UnitName
+    init(scope: UnitScope, name: UnitName) {
+      self.scope = scope
+      self.name = name
+    }
+    init(_ unit: ManagedUnit) { self.init(scope: unit.scope, name: unit.name) }
+  }
+
   /// Every unit the host installs: the repository's, then the system units earlier plugins
   /// generate, then the user units they generate for one user; each with the drop-ins it gets
   /// so far. User units for every user (no `user`) are left out: no one user's mail covers them.
@@ -20,13 +31,20 @@ struct ManagedUnit: Sendable {
     var result: [ManagedUnit] = declarations.units.map {
       ManagedUnit(name: $0.name, merged: $0.merged, position: SourcePosition(file: $0.path))
     }
+    // Each unit's place in `result`, by scope and name: searching the list for every generated
+    // unit and drop-in was quadratic at thousands of units.
+    var position: [UnitKey: Int] = [:]
+    for (index, unit) in result.enumerated() where position[UnitKey(unit)] == nil {
+      position[UnitKey(unit)] = index
+    }
     for generated in contributions.units {
-      guard generated.scope == .system || generated.user != nil,
-        !result.contains(where: { $0.name == generated.name && $0.scope == generated.scope })
+      let key = UnitKey(scope: generated.scope, name: generated.name)
+      guard generated.scope == .system || generated.user != nil, position[key] == nil
       else { continue }
       let parsed =
         (try? UnitFile.parse(String(decoding: generated.contents, as: UTF8.self)).get())
         ?? UnitFile()
+      position[key] = result.count
       result.append(
         ManagedUnit(
           name: generated.name, merged: parsed, position: generated.position,
@@ -34,9 +52,7 @@ struct ManagedUnit: Sendable {
     }
     for dropIn in contributions.dropIns.sorted(by: { $0.fileName < $1.fileName }) {
       guard
-        let index = result.firstIndex(where: {
-          $0.name == dropIn.unit && $0.scope == dropIn.scope
-        }),
+        let index = position[UnitKey(scope: dropIn.scope, name: dropIn.unit)],
         case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
       else { continue }
       result[index].merged = UnitFile.merged(result[index].merged, dropIns: [parsed])
