@@ -9,11 +9,12 @@ public struct ObservedUnits: Sendable, Codable {
     /// The text, for diffs (unit files hold no secrets); nil for a file whose bytes are the
     /// desired ones, and for anything not a regular file.
     public var text: String?
+    /// Whether observing found the bytes this run desires: the plan then takes the desired
+    /// contents' fingerprint from here instead of hashing the same bytes again. Not kept in a
+    /// snapshot, which a review plans against other desired files.
+    public var isDesired = false
 
-    /// Whether the file is a regular one whose bytes are the desired ones: `text` is left out
-    /// for nothing else, so its fingerprint is the desired contents' (hashed once, not again
-    /// by the plan).
-    public var isDesired: Bool { text == nil && fingerprint.hasPrefix(Fingerprint.sha256Prefix) }
+    private enum CodingKeys: String, CodingKey { case fingerprint, text }
   }
 
   /// Files by host path; absent paths are missing.

@@ -23,10 +23,7 @@ enum UnitPayload: Codable, Sendable {
 
 /// Fingerprints recorded in the ledger.
 enum Fingerprint {
-  /// What begins the fingerprint of a regular file's bytes.
-  static let sha256Prefix = "sha256:"
-
-  static func of(_ bytes: [UInt8]) -> String { sha256Prefix + SHA256.hex(bytes) }
+  static func of(_ bytes: [UInt8]) -> String { "sha256:" + SHA256.hex(bytes) }
 
   static func of(links: [InstallSection.Link]) -> String {
     links.sorted().map { "\($0.path) -> \($0.target)" }.joined(separator: "\n")

@@ -83,8 +83,10 @@ extension UnitsPlugin {
     switch status.kind {
     case .regular:
       let bytes = try reader.read(path) ?? []
+      let isDesired = desired == bytes
       return .init(
-        fingerprint: Fingerprint.of(bytes), text: desired == bytes ? nil : String(decoding: bytes, as: UTF8.self))
+        fingerprint: Fingerprint.of(bytes), text: isDesired ? nil : String(decoding: bytes, as: UTF8.self),
+        isDesired: isDesired)
     case .symlink:
       return .init(fingerprint: "symlink:" + (try reader.symlinkTarget(path) ?? ""), text: nil)
     default:
