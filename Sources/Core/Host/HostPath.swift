@@ -16,9 +16,9 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
 
   /// Validates an absolute path such as `/etc/systemd/system/report.timer`.
   public init?(_ path: String) {
-    // Split on the bytes: the separator is a byte to the kernel, and splitting characters
-    // made path parsing a tenth of a no-op run.
-    // Walked in place, without an array of the parts.
+    // Walked on the bytes, in place: the separator is a byte to the kernel, splitting
+    // characters made path parsing a tenth of a no-op run, and an array of the parts was an
+    // allocation per path.
     let slash = UInt8(ascii: "/")
     let bytes = path.utf8
     guard bytes.first == slash else { return nil }

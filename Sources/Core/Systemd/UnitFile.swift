@@ -285,7 +285,7 @@ public struct UnitFile: Sendable, Hashable {
   /// All values of `key` in `section`, with an empty assignment resetting the list.
   public func values(_ section: String, _ key: String) -> [String] {
     var result: [String] = []
-    for record in records where equals(record.key, key) && equals(record.section, section) {
+    for record in records where sets(record, section, key) {
       if record.value.count == 0 { result.removeAll() } else { result.append(string(record.value)) }
     }
     return result
@@ -293,16 +293,24 @@ public struct UnitFile: Sendable, Hashable {
 
   /// The last value of a single-value setting, or nil when unset (or reset to empty).
   public func value(_ section: String, _ key: String) -> String? {
-    lastRecord(section, key).flatMap { $0.value.count == 0 ? nil : string($0.value) }
+    lastIndex(section, key).flatMap {
+      records[$0].value.count == 0 ? nil : string(records[$0].value)
+    }
   }
 
   /// The assignment that sets `key` last, for positions.
   public func lastAssignment(_ section: String, _ key: String) -> Assignment? {
-    records.lastIndex { equals($0.key, key) && equals($0.section, section) }.map(assignment(at:))
+    lastIndex(section, key).map(assignment(at:))
   }
 
-  private func lastRecord(_ section: String, _ key: String) -> Record? {
-    records.last { equals($0.key, key) && equals($0.section, section) }
+  /// Whether `record` assigns `key` in `section`.
+  private func sets(_ record: Record, _ section: String, _ key: String) -> Bool {
+    equals(record.key, key) && equals(record.section, section)
+  }
+
+  /// The last record that assigns `key` in `section`.
+  private func lastIndex(_ section: String, _ key: String) -> Int? {
+    records.lastIndex { sets($0, section, key) }
   }
 
   /// Whether `section` has any assignment.

@@ -59,15 +59,31 @@ struct IDAllocator {
     /// insertion through a lazy property copied the set.
     private var used: Set<UInt32>?
 
-    func isUsed(_ id: UInt32) -> Bool {
+    /// Makes `used` on first use.
+    private func readUsed() {
       if used == nil { used = Set(listUsed()) }
+    }
+
+    func isUsed(_ id: UInt32) -> Bool {
+      readUsed()
       return used!.contains(id)
     }
 
-    /// Where each search of a range starts: the IDs before it are used, and stay used for
-    /// the rest of the plan. Without it, the n-th new account tested the n-1 IDs given
-    /// before it, quadratic on a large first apply.
-    private var cursors: [[Int64]: Int64] = [:]
+    func markUsed(_ id: UInt32) {
+      readUsed()
+      used!.insert(id)
+    }
+
+    /// One way of searching one range.
+    private struct Search: Hashable {
+      var range: ClosedRange<UInt32>
+      var descending: Bool
+    }
+
+    /// Where each search starts: the IDs before it are used, and stay used for the rest of
+    /// the plan. Without it, the n-th new account tested the n-1 IDs given before it,
+    /// quadratic on a large first apply.
+    private var cursors: [Search: Int64] = [:]
 
     /// The first ID of `range` (from the top when `descending`) for which `free` holds.
     func firstFree(
@@ -75,7 +91,7 @@ struct IDAllocator {
     ) -> UInt32? {
       let bounds = (Int64(range.lowerBound), Int64(range.upperBound))
       let step: Int64 = descending ? -1 : 1
-      let key = [bounds.0, bounds.1, step]
+      let key = Search(range: range, descending: descending)
       var next = cursors[key] ?? (descending ? bounds.1 : bounds.0)
       while next >= bounds.0 && next <= bounds.1 && isUsed(UInt32(next)) { next += step }
       cursors[key] = next
@@ -84,11 +100,6 @@ struct IDAllocator {
         next += step
       }
       return nil
-    }
-
-    func markUsed(_ id: UInt32) {
-      if used == nil { used = Set(listUsed()) }
-      used!.insert(id)
     }
 
     /// IDs reconcile gave out, to the account name.
