@@ -118,7 +118,7 @@ extension SecurityCheck {
   private static func assessSystemCallFilter(_ filter: SyscallFilter, group: String)
     -> (Int?, String?)
   {
-    guard filter.isAllowList || !filter.listed.isEmpty else {
+    guard filter.isAllowList || filter.listsAny else {
       return (10, "Service does not filter system calls")
     }
     let offender = filter.offender(in: group)

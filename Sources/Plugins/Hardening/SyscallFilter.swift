@@ -6,10 +6,13 @@
 /// it, an empty assignment resets it. In an allow list, `~name:errno` keeps `name` out of the
 /// allowed calls.
 public struct SyscallFilter: Sendable, Hashable {
-  /// Whether `entries` lists the allowed calls (true) or the denied ones (false).
+  /// Whether the listed calls are the allowed ones (true) or the denied ones (false).
   public private(set) var isAllowList = false
-  /// Each listed call with its errno (-1 for none, as systemd stores it).
-  public private(set) var entries: [String: Int] = [:]
+  /// The listed calls, numbered by `names`.
+  private var calls = SyscallSet()
+  /// The errno of each listed call that has one, by number; the others have none (systemd
+  /// stores -1). Only listed calls are here.
+  private var errnos: [Int: Int] = [:]
   /// Whether any assignment has been made since the last reset.
   public private(set) var isSet = false
 
@@ -46,55 +49,84 @@ public struct SyscallFilter: Sendable, Hashable {
   }
 
   private mutating func add(_ name: String, errno: Int, invert: Bool) {
-    let calls: [String]
+    let group: SyscallSet
     if name.hasPrefix("@") {
-      calls = SyscallFilter.expandedGroups[name] ?? []
+      group = SyscallFilter.groupSets[name] ?? SyscallSet()
     } else {
-      guard SyscallFilter.known.contains(name) else { return }
-      calls = [name]
+      guard let number = SyscallFilter.numbers[name] else { return }
+      group = SyscallSet([number])
     }
     let keep = !invert == isAllowList || (invert && isAllowList && errno >= 0)
-    for call in calls {
-      if keep { entries[call] = errno } else { entries[call] = nil }
+    if keep {
+      calls.formUnion(group)
+    } else {
+      calls.subtract(group)
+    }
+    if !errnos.isEmpty && (!keep || errno < 0) {
+      errnos = errnos.filter { !group.contains($0.key) }
+    }
+    if keep && errno >= 0 {
+      for number in group.numbers { errnos[number] = errno }
     }
   }
+
+  /// Every call libseccomp knows by name, in order: a call's number is its place here.
+  static let names: [String] = known.sorted()
+
+  /// The number of each name in `names`.
+  static let numbers: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
 
   /// The calls of each group with its nested groups expanded, made once: expanding
   /// `@system-service` anew for every hardened unit was most of the cost of scoring. (Every
   /// call of a group is in `known`, so no call is dropped here that `add` would keep.)
-  static let expandedGroups: [String: [String]] = {
+  static let groupSets: [String: SyscallSet] = {
     func expand(_ group: String) -> [String] {
       (groups[group] ?? []).flatMap { $0.hasPrefix("@") ? expand($0) : [$0] }
     }
-    return Dictionary(uniqueKeysWithValues: groups.keys.map { ($0, expand($0)) })
+    return Dictionary(
+      uniqueKeysWithValues: groups.keys.map { group in (group, SyscallSet(expand(group).compactMap { numbers[$0] })) })
+  }()
+
+  /// The native calls of each group, nested groups expanded, in the order systemd-analyze
+  /// walks them (`syscall_names_in_filter()`), each once.
+  static let nativeWalks: [String: [Int]] = {
+    func walk(_ group: String, into order: inout [Int], seen: inout Set<Int>) {
+      for member in groups[group] ?? [] {
+        if member.hasPrefix("@") {
+          walk(member, into: &order, seen: &seen)
+        } else if native.contains(member), let number = numbers[member], seen.insert(number).inserted {
+          order.append(number)
+        }
+      }
+    }
+    return Dictionary(
+      uniqueKeysWithValues: groups.keys.map { group in
+        var order: [Int] = []
+        var seen: Set<Int> = []
+        walk(group, into: &order, seen: &seen)
+        return (group, order)
+      })
   }()
 
   /// The calls systemd-analyze counts as listed: in an allow list only those allowed without
   /// an errno (`get_security_info()` skips the others).
   public var listed: Set<String> {
-    Set(entries.filter { !isAllowList || $0.value < 0 }.keys)
+    Set(calls.numbers.filter(isListed).map { SyscallFilter.names[$0] })
   }
+
+  /// Whether systemd-analyze counts any call as listed (`listed` is not empty).
+  public var listsAny: Bool { calls.numbers.contains(where: isListed) }
 
   /// A call of `group` (recursively) that the filter lets through, or nil when the whole group
   /// is blocked (`syscall_names_in_filter()`).
   public func offender(in group: String) -> String? {
-    // Asks `entries` call by call: building `listed` here, once per group checked, cost more
-    // than the rest of scoring together.
-    func isListed(_ call: String) -> Bool {
-      guard let errno = entries[call] else { return false }
-      return !isAllowList || errno < 0
-    }
-    func walk(_ group: String) -> String? {
-      for member in SyscallFilter.groups[group] ?? [] {
-        if member.hasPrefix("@") {
-          if let found = walk(member) { return found }
-        } else if SyscallFilter.native.contains(member), isListed(member) == isAllowList {
-          return member
-        }
-      }
-      return nil
-    }
-    return walk(group)
+    let found = SyscallFilter.nativeWalks[group]?.first { isListed($0) == isAllowList }
+    return found.map { SyscallFilter.names[$0] }
+  }
+
+  /// Whether call `number` counts as listed.
+  private func isListed(_ number: Int) -> Bool {
+    calls.contains(number) && (!isAllowList || errnos[number] == nil)
   }
 
   /// Every call libseccomp knows by name, on any architecture: the members of the groups and
