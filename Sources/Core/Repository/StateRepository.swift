@@ -157,7 +157,9 @@ public struct StateRepository: Sendable {
           notes: ["add the unit file to a units/ folder, or move the drop-ins to the layer that has it"])
         continue
       }
-      for entry in list(folder, diagnostics: &diagnostics) ?? [] {
+      // Found a folder in the listing of its parent: listing that again, once per drop-in
+      // folder, was a fifth of loading a large repository.
+      for entry in list(folder, knownFolder: true, diagnostics: &diagnostics) ?? [] {
         let path = "\(folder)/\(entry.name)"
         guard refuseSpecial(entry, path: path, diagnostics: &diagnostics) else { continue }
         guard Naming.isValidDropInName(entry.name) else {
@@ -240,8 +242,11 @@ public struct StateRepository: Sendable {
     return entries?.first { $0.name == name }
   }
 
-  private func list(_ folder: String, diagnostics: inout Diagnostics) -> [TreeEntry]? {
-    if let entry = entry(at: folder), entry.kind != .directory {
+  /// The entries of `folder`; with `knownFolder`, the caller found it a folder in its parent's
+  /// listing. (A tree that changes in between does not get past opening it: a folder is
+  /// opened without following a symlink.)
+  private func list(_ folder: String, knownFolder: Bool = false, diagnostics: inout Diagnostics) -> [TreeEntry]? {
+    if !knownFolder, let entry = entry(at: folder), entry.kind != .directory {
       if entry.kind == .symlink || entry.kind == .submodule {
         _ = refuseSpecial(entry, path: folder, diagnostics: &diagnostics)
       } else {
