@@ -22,6 +22,10 @@ extension SystemCallError {
   public var isNotDirectory: Bool { code == ENOTDIR }
   /// `ELOOP`: the path (its last component) is a symlink opened with `O_NOFOLLOW`.
   public var isLoop: Bool { code == ELOOP }
+  /// `ENXIO` from opening a socket (or a device with nothing behind it).
+  public var isNoDevice: Bool { code == ENXIO }
+  /// `EINVAL` from `readlinkat` on what is not a symlink.
+  public var isInvalid: Bool { code == EINVAL }
   /// `ENOTEMPTY` or `EEXIST` from removing a folder that still has entries.
   public var isNotEmpty: Bool { code == ENOTEMPTY || code == EEXIST }
   /// `EEXIST`.

@@ -16,8 +16,8 @@ public struct PseudoTerminal: ~Copyable {
   /// Opens a new pseudo-terminal and unlocks its other side.
   /// `posix_openpt(3)`, `grantpt(3)`, `unlockpt(3)`, `ptsname_r(3)`
   public static func open() throws(SystemCallError) -> PseudoTerminal {
-    guard let openpt = PtyCalls.openpt, let grant = PtyCalls.grant,
-      let unlock = PtyCalls.unlock, let name = PtyCalls.name
+    guard let openpt = LibC.openpt, let grant = LibC.grantpt,
+      let unlock = LibC.unlockpt, let name = LibC.ptsname
     else { throw SystemCallError("posix_openpt", code: ENOSYS) }
     let fd = openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemCallError("posix_openpt") }
@@ -76,22 +76,5 @@ public struct TerminalMode: Sendable {
   public func restore() {
     var mode = saved
     _ = tcsetattr(fd, TCSADRAIN, &mode)
-  }
-}
-
-/// The X/Open pseudo-terminal functions, which Swift's Glibc leaves out. `dlsym(3)`
-private enum PtyCalls {
-  typealias OpenPt = @convention(c) (Int32) -> Int32
-  typealias OnMaster = @convention(c) (Int32) -> Int32
-  typealias Name = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
-
-  static let openpt: OpenPt? = symbol("posix_openpt")
-  static let grant: OnMaster? = symbol("grantpt")
-  static let unlock: OnMaster? = symbol("unlockpt")
-  static let name: Name? = symbol("ptsname_r")
-
-  private static func symbol<F>(_ name: String) -> F? {
-    guard let address = dlsym(nil, name) else { return nil }
-    return unsafeBitCast(address, to: F.self)
   }
 }

@@ -226,25 +226,6 @@ public enum Subprocess {
   }
 }
 
-/// glibc functions Swift's Glibc module does not import (they sit behind `_GNU_SOURCE`),
-/// looked up at run time so that a missing one is a fallback, not a link error.
-/// `dlsym(3)`
-private enum LibC {
-  typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
-  typealias AddCloseFrom =
-    @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
-    -> Int32
-
-  static let memfdCreate: MemfdCreate? = symbol("memfd_create")
-  static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-
-  private static func symbol<F>(_ name: String) -> F? {
-    // A null handle is RTLD_DEFAULT: search the process's global symbols.
-    guard let address = dlsym(nil, name) else { return nil }
-    return unsafeBitCast(address, to: F.self)
-  }
-}
-
 extension Subprocess {
 
   /// Makes the child start with no signal blocked and every signal's default action, plus

@@ -73,6 +73,11 @@ public final class RootedFileSystem: Sendable {
       try inParent(of: path) { dir throws in try fs.symlinkTarget(path, in: dir) }
     }
 
+    /// As `RootedFileSystem.find`.
+    public func find(_ path: HostPath, limit: Int = 16 << 20) throws -> Found? {
+      try inParent(of: path) { dir throws in try fs.find(path, in: dir, limit: limit) }
+    }
+
     /// As `RootedFileSystem.list`.
     public func list(_ path: HostPath) throws -> [String]? {
       try cursor.folder(path.description) { path.components }?.descriptor.entries()
@@ -94,9 +99,43 @@ public final class RootedFileSystem: Sendable {
     }
   }
 
+  /// What is at a path (not following a final symlink), found by opening it: a regular
+  /// file's bytes and status, a symlink's target, or something else.
+  public enum Found {
+    case file([UInt8], FileStatus)
+    case symlink(String)
+    case other
+  }
+
+  /// What is at `path`; nil when nothing is. One open where a status and then an open were
+  /// two calls more for every file a plugin observes. Refuses regular files larger than
+  /// `limit`, as `read` does.
+  public func find(_ path: HostPath, limit: Int = 16 << 20) throws -> Found? {
+    guard let dir = try openParent(of: path) else { return nil }
+    return try find(path, in: dir, limit: limit)
+  }
+
+  private func find(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> Found? {
+    let fd: Descriptor
+    do {
+      fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
+    } catch let error as SystemCallError where error.isNotFound {
+      return nil
+    } catch let error as SystemCallError where error.isLoop {
+      return .symlink(try symlinkTarget(path, in: dir) ?? "")
+    } catch let error as SystemCallError where error.isNoDevice {
+      // A socket (or a device with nothing behind it): not a file to read.
+      return .other
+    }
+    let st = try fd.status()
+    guard st.kind == .regular else { return .other }
+    guard st.size <= limit else { throw FileSystemError(path: realPath(path), reason: "is larger than \(limit) bytes") }
+    return .file(try fd.readAll(limit: limit, size: Int(st.size)), st)
+  }
+
   private func read(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> [UInt8]? {
     guard let file = try openFile(path, in: dir, limit: limit) else { return nil }
-    return try file.fd.readAll(limit: limit)
+    return try file.fd.readAll(limit: limit, size: file.size)
   }
 
   /// The regular file at `path`, opened to be read a piece at a time (a file of megabytes
@@ -158,8 +197,12 @@ public final class RootedFileSystem: Sendable {
   }
 
   private func symlinkTarget(_ path: HostPath, in dir: borrowing Descriptor) throws -> String? {
-    guard let st = try? dir.status(of: path.name), st.kind == .symlink else { return nil }
-    return try dir.symlinkTarget(path.name)
+    // readlinkat alone: it fails with EINVAL on anything but a symlink.
+    do {
+      return try dir.symlinkTarget(path.name)
+    } catch let error as SystemCallError where error.isNotFound || error.isInvalid {
+      return nil
+    }
   }
 
   // MARK: Writing

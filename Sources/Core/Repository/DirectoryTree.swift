@@ -64,7 +64,7 @@ public struct DirectoryTree: StateTree {
     let fd = try openFile(file)
     let st = try fd.status()
     try check(st, file, limit: limit)
-    return try fd.readAll(limit: limit)
+    return try fd.readAll(limit: limit, size: Int(st.size))
   }
 
   /// The file's stamp, from `fstatat` on its folder: nothing of the file is read.

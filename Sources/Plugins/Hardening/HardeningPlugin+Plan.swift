@@ -26,9 +26,7 @@ extension HardeningPlugin {
 
   /// The text of a regular file; nil when missing or something else (a mask, a folder).
   private static func text(at path: HostPath, _ reader: borrowing RootedFileSystem.Reader) throws -> String? {
-    guard try reader.status(path)?.kind == .regular, let bytes = try reader.read(path) else {
-      return nil
-    }
+    guard case .file(let bytes, _) = try reader.find(path) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
   }
 

@@ -79,17 +79,17 @@ extension UnitsPlugin {
   private static func observeFile(
     _ path: HostPath, desired: [UInt8]?, _ reader: borrowing RootedFileSystem.Reader
   ) throws -> ObservedUnits.File? {
-    guard let status = try reader.status(path) else { return nil }
-    switch status.kind {
-    case .regular:
-      let bytes = try reader.read(path) ?? []
+    switch try reader.find(path) {
+    case nil:
+      return nil
+    case .file(let bytes, _):
       let isDesired = desired == bytes
       return .init(
         fingerprint: Fingerprint.of(bytes), text: isDesired ? nil : String(decoding: bytes, as: UTF8.self),
         isDesired: isDesired)
-    case .symlink:
-      return .init(fingerprint: "symlink:" + (try reader.symlinkTarget(path) ?? ""), text: nil)
-    default:
+    case .symlink(let target):
+      return .init(fingerprint: "symlink:" + target, text: nil)
+    case .other:
       return .init(fingerprint: "other", text: nil)
     }
   }
