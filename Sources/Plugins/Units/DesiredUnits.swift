@@ -20,14 +20,22 @@ public struct DesiredUnits: Sendable {
     public var restartsUnit = true
 
     /// The path on the host.
-    public var path: HostPath {
+    public var path: HostPath { Self.path(scope, unit, dropIn) }
+
+    /// The ledger address: `unit:NAME`, `drop-in:NAME/FILE`, `user/` before user units.
+    public var address: Address { Self.address(scope, unit, dropIn) }
+
+    /// `path` of the file with these parts. For a list of thousands of files, read in place
+    /// (`files[index].unit`): asking an element of the list for `path` copied the whole file,
+    /// retaining its text, long out of the caches by then.
+    public static func path(_ scope: UnitScope, _ unit: UnitName, _ dropIn: String?) -> HostPath {
       let folder = scope.folder
       guard let dropIn else { return folder.child(unit.rawValue) }
       return folder.child(unit.rawValue + ".d").child(dropIn)
     }
 
-    /// The ledger address: `unit:NAME`, `drop-in:NAME/FILE`, `user/` before user units.
-    public var address: Address {
+    /// `address` of the file with these parts (see `path(_:_:_:)`).
+    public static func address(_ scope: UnitScope, _ unit: UnitName, _ dropIn: String?) -> Address {
       let prefix = scope == .user ? "user/" : ""
       guard let dropIn else { return Address("unit", prefix + unit.rawValue) }
       return Address("drop-in", prefix + unit.rawValue + "/" + dropIn)

@@ -88,7 +88,12 @@ extension UnitsPlugin {
     // Each path made once, not once per comparison; the positions sorted, not the files
     // (moving files of a hundred bytes and more through a sort of thousands was a tenth of
     // decoding at 5,000 units).
-    let keys = desired.files.indices.map { (scope: desired.files[$0].scope, path: desired.files[$0].path.description) }
+    let keys = desired.files.withUnsafeBufferPointer { files in
+      files.indices.map { index in
+        let (scope, unit, dropIn) = (files[index].scope, files[index].unit, files[index].dropIn)
+        return (scope: scope, path: DesiredUnits.File.path(scope, unit, dropIn).description)
+      }
+    }
     let order = keys.indices.sorted { keys[$0] < keys[$1] }
     Self.permute(&desired.files, to: order)
     return desired

@@ -6,7 +6,15 @@ extension UnitsPlugin {
     observed.files.reserveCapacity(desired.files.count)
     // Files reconcile installed that are no longer declared: their paths, from the ledger.
     var installedPaths: [HostPath] = []
-    var linkPaths = Set(desired.activations.flatMap { $0.install.links(for: $0.unit, scope: $0.scope).map(\.path) })
+    // The files and activations read in place, not copied one by one (each copy retained
+    // their texts, long out of the caches at thousands of units; see `DesiredUnits.File.path`).
+    var linkPaths = Set<HostPath>()
+    for index in desired.activations.indices {
+      let activation = (unit: desired.activations[index].unit, scope: desired.activations[index].scope)
+      for link in desired.activations[index].install.links(for: activation.unit, scope: activation.scope) {
+        linkPaths.insert(link.path)
+      }
+    }
     for (_, entry) in ledger.entries(of: name) {
       if let path = entry.facts["path"].flatMap(HostPath.init) { installedPaths.append(path) }
       for link in Self.links(in: entry) { linkPaths.insert(link.path) }
@@ -16,8 +24,13 @@ extension UnitsPlugin {
     // system calls. The declared files come sorted by path, and the ledger's by address, so
     // a folder is walked to about once.
     try host.fs.withReader { reader in
-      for file in desired.files where observed.files[file.path] == nil {
-        observed.files[file.path] = try Self.observeFile(file.path, desired: file.contents, reader)
+      try desired.files.withUnsafeBufferPointer { files in
+        for index in files.indices {
+          let path = DesiredUnits.File.path(files[index].scope, files[index].unit, files[index].dropIn)
+          if observed.files[path] == nil {
+            observed.files[path] = try Self.observeFile(path, desired: files[index].contents, reader)
+          }
+        }
       }
       for path in installedPaths where observed.files[path] == nil {
         observed.files[path] = try Self.observeFile(path, desired: nil, reader)

@@ -15,68 +15,81 @@ extension UnitsPlugin {
     var sharedUserFileChanges: [Address] = []
     var desiredAddresses = Set<Address>(
       minimumCapacity: desired.files.count + desired.activations.count)
-    for file in desired.files { desiredAddresses.insert(file.address) }
-    for activation in desired.activations { desiredAddresses.insert(activation.address) }
+    // The files are read in place, field by field, here and below: a file taken from the
+    // list (by a `for`, or to ask it for its `path`) was copied, retaining its text, long out
+    // of the caches at thousands of units.
+    desired.files.withUnsafeBufferPointer { files in
+      for file in files.indices.lazy.map({ files.baseAddress! + $0 }) {
+        desiredAddresses.insert(DesiredUnits.File.address(file.pointee.scope, file.pointee.unit, file.pointee.dropIn))
+      }
+    }
+    for index in desired.activations.indices { desiredAddresses.insert(desired.activations[index].address) }
 
     // A file changed on the host: its manager re-reads it, and its unit restarts (or starts).
-    func fileChanged(_ file: DesiredUnits.File) {
-      if file.scope == .system {
-        if file.restartsUnit { changedUnits.insert(file.unit) }
-        systemFileChanges.append(file.address)
-      }
-      if file.scope == .user {
-        if let user = file.user {
-          if file.restartsUnit { changedUserUnits[user, default: []].insert(file.unit) }
-          userFileChanges[user, default: []].append(file.address)
+    func fileChanged(_ file: UnsafePointer<DesiredUnits.File>, _ address: Address) {
+      let (unit, restartsUnit) = (file.pointee.unit, file.pointee.restartsUnit)
+      switch file.pointee.scope {
+      case .system:
+        if restartsUnit { changedUnits.insert(unit) }
+        systemFileChanges.append(address)
+      case .user:
+        if let user = file.pointee.user {
+          if restartsUnit { changedUserUnits[user, default: []].insert(unit) }
+          userFileChanges[user, default: []].append(address)
         } else {
-          sharedUserFileChanges.append(file.address)
+          sharedUserFileChanges.append(address)
         }
       }
     }
 
     // Unit files and drop-ins.
-    for file in desired.files {
-      let seen = observed.files[file.path]
+    func planFile(_ file: UnsafePointer<DesiredUnits.File>) {
+      let (scope, unit, dropIn) = (file.pointee.scope, file.pointee.unit, file.pointee.dropIn)
+      let path = DesiredUnits.File.path(scope, unit, dropIn)
+      let address = DesiredUnits.File.address(scope, unit, dropIn)
+      let seen = observed.files[path]
       // A file found as desired was hashed when it was observed: its bytes are these.
-      let fingerprint = seen?.isDesired == true ? seen!.fingerprint : Fingerprint.of(file.contents)
-      let entry = ledger[file.address]
+      let fingerprint = seen?.isDesired == true ? seen!.fingerprint : Fingerprint.of(file.pointee.contents)
+      let entry = ledger[address]
+      let (user, reloadOnly) = (file.pointee.user, !file.pointee.restartsUnit)
       guard
         let cause = result.cause(
-          of: file.address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
-          record: {
-            fileEntry(
-              file.path, fingerprint, created: $0, user: file.user, reloadOnly: !file.restartsUnit)
-          })
+          of: address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
+          record: { fileEntry(path, fingerprint, created: $0, user: user, reloadOnly: reloadOnly) })
       else {
         // Written by a run killed before it recorded the file: that run's reload and restart
         // (or first start) may not have happened, so they are planned as for a change.
         if let entry, entry.interrupted == true || entry.applied != fingerprint {
-          fileChanged(file)
+          fileChanged(file, address)
         }
-        continue
+        return
       }
       if seen?.fingerprint == "other" || seen?.fingerprint.hasPrefix("symlink:") == true {
         result.diagnostics.error(
-          "\(file.path) exists and is not a regular file; reconcile will not replace it", code: "host-conflict",
-          notes: ["remove it by hand if \(file.origin) should be installed there"])
-        continue
+          "\(path) exists and is not a regular file; reconcile will not replace it", code: "host-conflict",
+          notes: ["remove it by hand if \(file.pointee.origin) should be installed there"])
+        return
       }
-      let text = String(decoding: file.contents, as: UTF8.self)
+      let text = String(decoding: file.pointee.contents, as: UTF8.self)
       // Observing keeps no text of a file that was already as desired.
       let seenText = seen.map { $0.text ?? ($0.fingerprint == fingerprint ? text : "") }
-      let what = file.dropIn == nil ? "unit file" : "drop-in"
+      let what = dropIn == nil ? "unit file" : "drop-in"
       result.changes.append(
         Change(
-          address: file.address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
-          summary: seen == nil ? "install \(what) from \(file.origin)" : "replace \(what) (\(cause.explanation))",
+          address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
+          summary: seen == nil
+            ? "install \(what) from \(file.pointee.origin)" : "replace \(what) (\(cause.explanation))",
           // A plan only applied needs no diff: a new file's is its whole text (MBs at
           // thousands of units, the peak of a first apply).
           diff: host.forDisplay ? TextDiff.lines(from: seenText, to: text) : [], dependsOn: [],
           payload: UnitPayload.file(
-            path: file.path, contents: text, user: file.user,
-            reloadOnly: file.restartsUnit ? nil : true)))
+            path: path, contents: text, user: user,
+            reloadOnly: reloadOnly ? true : nil)))
       // A drop-in systemd takes at daemon-reload alone (restartsUnit false) reloads only.
-      fileChanged(file)
+      fileChanged(file, address)
+    }
+    desired.files.withUnsafeBufferPointer { files in
+      for index in files.indices { planFile(files.baseAddress! + index) }
     }
 
     // Files reconcile installed that left the repository.
@@ -169,7 +182,7 @@ extension UnitsPlugin {
     }
 
     // Enablement.
-    for activation in desired.activations {
+    func planEnablement(_ activation: borrowing DesiredUnits.Activation) {
       let address = activation.address
       let entry = ledger[address]
       let unitAddress = Address(
@@ -179,7 +192,7 @@ extension UnitsPlugin {
       let stale = previous.filter { !links.contains($0) && observed.links[$0.path] == $0.target }
       let present = links.filter { observed.links[$0.path] == $0.target }
       let desiredPrint = Fingerprint.of(links: links)
-      guard activation.enable || entry != nil else { continue }
+      guard activation.enable || entry != nil else { return }
       let found = present + stale
       let observedPrint: String? = found.isEmpty && !links.isEmpty ? nil : Fingerprint.of(links: found)
       let cause = ChangeClassifier.cause(
@@ -188,7 +201,7 @@ extension UnitsPlugin {
         if entry?.applied != desiredPrint {
           result.ledgerUpdates[address] = enablementEntry(links, created: entry?.created ?? true)
         }
-        continue
+        return
       }
       let summary: String
       if !activation.enable {
@@ -207,6 +220,9 @@ extension UnitsPlugin {
           dependsOn: [unitAddress] + afterFiles,
           payload: UnitPayload.enablement(
             scope: activation.scope, unit: activation.unit, add: links, remove: stale, enable: activation.enable)))
+    }
+    desired.activations.withUnsafeBufferPointer { activations in
+      for index in activations.indices { planEnablement(activations[index]) }
     }
 
     // Enablements of units that left the repository (or lost their declaration).
