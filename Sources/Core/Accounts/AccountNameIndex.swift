@@ -17,8 +17,11 @@ final class AccountNameIndex: Sendable {
       if state.positions == nil {
         var positions: [String: Int] = [:]
         positions.reserveCapacity(records.count)
-        for (position, record) in records.enumerated() where positions[record.entry.name] == nil {
-          positions[record.entry.name] = position
+        // The names read in place: a `for` over the records copied each entry whole.
+        records.withUnsafeBufferPointer { records in
+          for position in records.indices where positions[records[position].entry.name] == nil {
+            positions[records[position].entry.name] = position
+          }
         }
         state.positions = positions
       }

@@ -179,7 +179,11 @@ public struct StateRepository: Sendable {
       }
       units[unit]!.dropIns.sort { $0.fileName < $1.fileName }
     }
-    return units.values.sorted { $0.name < $1.name }
+    // Moved out by sorted name: sorting the values copied every unit, its text and parsed file.
+    var sorted: [RepositoryUnit] = []
+    sorted.reserveCapacity(units.count)
+    for name in units.keys.sorted() { sorted.append(units.removeValue(forKey: name)!) }
+    return sorted
   }
 
   private func unitFile(_ path: String, diagnostics: inout Diagnostics) -> ([UInt8], UnitFile)? {

@@ -31,18 +31,16 @@ extension HardeningPlugin {
     var desired = DesiredHardening(hostLimit: declared.hostLimit?.value)
 
     // Searching the candidates once per declared unit made decoding quadratic.
-    let installed = Set(candidates.map(\.name))
-    for unit in declared.units.values.sorted(by: { $0.name < $1.name }) {
-      guard installed.contains(unit.name) else {
-        let names = candidates.map(\.name.rawValue)
-        diagnostics.error(
-          "hardening of \(unit.name), which this host does not install", at: unit.position,
-          code: "unknown-unit",
-          notes: Spelling.closest(to: unit.name.rawValue, in: names).map {
-            ["did you mean '\($0)'?"]
-          } ?? [])
-        continue
-      }
+    let installed = Set(candidates.map { $0.name })
+    for name in declared.units.keys.sorted() where !installed.contains(name) {
+      let unit = declared.units[name]!
+      let names = candidates.map(\.name.rawValue)
+      diagnostics.error(
+        "hardening of \(unit.name), which this host does not install", at: unit.position,
+        code: "unknown-unit",
+        notes: Spelling.closest(to: unit.name.rawValue, in: names).map {
+          ["did you mean '\($0)'?"]
+        } ?? [])
     }
     for candidate in candidates {
       let unit = declared.units[candidate.name]

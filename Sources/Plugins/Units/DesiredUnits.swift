@@ -63,7 +63,10 @@ public struct DesiredUnits: Sendable {
     public var startAfter: [Address] = []
 
     /// `enablement:NAME` (with `user/` for user units).
-    public var address: Address {
+    public var address: Address { Self.address(scope, unit) }
+
+    /// `address` of the activation of `unit` (see `File.path(_:_:_:)`).
+    public static func address(_ scope: UnitScope, _ unit: UnitName) -> Address {
       Address("enablement", (scope == .user ? "user/" : "") + unit.rawValue)
     }
   }

@@ -23,7 +23,17 @@ extension UnitsPlugin {
         desiredAddresses.insert(DesiredUnits.File.address(file.pointee.scope, file.pointee.unit, file.pointee.dropIn))
       }
     }
-    for index in desired.activations.indices { desiredAddresses.insert(desired.activations[index].address) }
+    // Addresses of the activations reconcile starts.
+    var started = Set<Address>()
+    desired.activations.withUnsafeBufferPointer { activations in
+      for activation in activations.indices.lazy.map({ activations.baseAddress! + $0 }) {
+        let (scope, unit) = (activation.pointee.scope, activation.pointee.unit)
+        desiredAddresses.insert(DesiredUnits.Activation.address(scope, unit))
+        if activation.pointee.start {
+          started.insert(Address("activation", (scope == .user ? "user/" : "") + unit.rawValue))
+        }
+      }
+    }
 
     // A file changed on the host: its manager re-reads it, and its unit restarts (or starts).
     func fileChanged(_ file: UnsafePointer<DesiredUnits.File>, _ address: Address) {
@@ -226,9 +236,7 @@ extension UnitsPlugin {
     }
 
     // Enablements of units that left the repository (or lost their declaration).
-    let declaredEnablements = Set(desired.activations.map(\.address))
-    for address in ledger.addresses(of: name, kind: "enablement")
-    where !declaredEnablements.contains(address) {
+    for address in ledger.addresses(of: name, kind: "enablement") where !desiredAddresses.contains(address) {
       guard let entry = ledger[address] else { continue }
       let stale = Self.links(in: entry).filter { observed.links[$0.path] == $0.target }
       let scope: UnitScope = address.name.hasPrefix("user/") ? .user : .system
@@ -254,10 +262,6 @@ extension UnitsPlugin {
         removed: removedUserUnits, reloads: userReloads, into: &result)
     }
     // Units no longer to be started: forget that reconcile started them.
-    let started = Set(
-      desired.activations.lazy.filter(\.start).map {
-        Address("activation", ($0.scope == .user ? "user/" : "") + $0.unit.rawValue)
-      })
     for address in ledger.addresses(of: name, kind: "activation") where !started.contains(address) {
       result.ledgerUpdates[address] = .some(nil)
     }
