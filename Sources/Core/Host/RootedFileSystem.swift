@@ -116,21 +116,41 @@ public final class RootedFileSystem: Sendable {
   }
 
   private func find(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> Found? {
+    let opened = try open(path, in: dir, limit: limit)
+    switch consume opened {
+    case nil: return nil
+    case .regular(let fd, let status)?: return .file(try fd.readAll(limit: limit, size: Int(status.size)), status)
+    case .symlink?: return .symlink(try symlinkTarget(path, in: dir) ?? "")
+    case .other?: return .other
+    }
+  }
+
+  /// What opening a path for reading found.
+  private enum Opened: ~Copyable {
+    case regular(Descriptor, FileStatus)
+    case symlink
+    /// A folder, socket, FIFO or device.
+    case other
+  }
+
+  /// `path` opened for reading without following a symlink (a FIFO does not block it); nil
+  /// when nothing is there. A regular file larger than `limit` is refused.
+  private func open(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> Opened? {
     let fd: Descriptor
     do {
       fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
     } catch let error as SystemCallError where error.isNotFound {
       return nil
     } catch let error as SystemCallError where error.isLoop {
-      return .symlink(try symlinkTarget(path, in: dir) ?? "")
+      return .symlink
     } catch let error as SystemCallError where error.isNoDevice {
-      // A socket (or a device with nothing behind it): not a file to read.
+      // A socket (or a device with nothing behind it).
       return .other
     }
     let st = try fd.status()
     guard st.kind == .regular else { return .other }
     guard st.size <= limit else { throw FileSystemError(path: realPath(path), reason: "is larger than \(limit) bytes") }
-    return .file(try fd.readAll(limit: limit, size: Int(st.size)), st)
+    return .regular(fd, st)
   }
 
   private func read(_ path: HostPath, in dir: borrowing Descriptor, limit: Int) throws -> [UInt8]? {
@@ -161,20 +181,14 @@ public final class RootedFileSystem: Sendable {
   private func openFile(
     _ path: HostPath, in dir: borrowing Descriptor, limit: Int
   ) throws -> FileReader? {
-    let fd: Descriptor
-    do {
-      fd = try dir.open(path.name, flags: OpenFlags.readOnly | OpenFlags.noFollow | OpenFlags.nonBlocking)
-    } catch let error as SystemCallError where error.isNotFound {
-      return nil
-    } catch let error as SystemCallError where error.isLoop {
+    let opened = try open(path, in: dir, limit: limit)
+    switch consume opened {
+    case nil: return nil
+    case .regular(let fd, let status)?: return FileReader(fd: fd, size: Int(status.size))
+    case .symlink?:
       throw FileSystemError(path: realPath(path), reason: "is a symlink; reconcile does not follow symlinks")
+    case .other?: throw FileSystemError(path: realPath(path), reason: "is not a regular file")
     }
-    let st = try fd.status()
-    guard st.kind == .regular else {
-      throw FileSystemError(path: realPath(path), reason: "is not a regular file")
-    }
-    guard st.size <= limit else { throw FileSystemError(path: realPath(path), reason: "is larger than \(limit) bytes") }
-    return FileReader(fd: fd, size: Int(st.size))
   }
 
   /// The names in the folder `path`, sorted; nil when it does not exist.
