@@ -4,7 +4,8 @@ import Testing
 
 /// `SyscallFilter` keeps its calls as numbered bits; these tests hold it to the filter built
 /// by name, the way systemd builds it (and the way the scorer built it before): a dictionary
-/// of call names to errnos, changed assignment by assignment.
+/// of call names to errnos, changed assignment by assignment. Both read a value with
+/// `SyscallFilter.parse`, which the oracle corpus checks against systemd-analyze.
 @Suite struct SyscallFilterTests {
   /// The filter by name, as systemd's `seccomp_parse_syscall_filter()` keeps it.
   struct ReferenceFilter {
@@ -13,28 +14,17 @@ import Testing
     var entries: [String: Int] = [:]
 
     mutating func apply(_ value: String) {
-      var rest = Substring(value)
-      if rest.isEmpty {
+      // The value read as the filter reads it: what is checked here is what it keeps.
+      guard let (invert, entries) = SyscallFilter.parse(value) else {
         self = ReferenceFilter()
         return
       }
-      let invert = rest.hasPrefix("~")
-      if invert { rest = rest.dropFirst() }
       if !isSet {
         isSet = true
         isAllowList = !invert
         if isAllowList { add("@default", errno: -1, invert: false) }
       }
-      for word in rest.split(separator: " ") {
-        let parts = word.split(separator: ":", maxSplits: 1)
-        var errno = -1
-        if parts.count == 2 {
-          guard let number = SyscallFilter.errno(String(parts[1])) else { continue }
-          errno = number
-        }
-        if !invert && errno >= 0 { continue }
-        add(String(parts[0]), errno: errno, invert: invert)
-      }
+      for entry in entries { add(entry.name, errno: entry.errno, invert: invert) }
     }
 
     private mutating func add(_ name: String, errno: Int, invert: Bool) {

@@ -21,18 +21,28 @@ public struct SyscallFilter: Sendable, Hashable {
 
   /// Applies one `SystemCallFilter=` value.
   public mutating func apply(_ value: String) {
-    var rest = Substring(value)
-    if rest.isEmpty {
+    guard let (invert, entries) = SyscallFilter.parse(value) else {
       self = SyscallFilter()
       return
     }
-    let invert = rest.hasPrefix("~")
-    if invert { rest = rest.dropFirst() }
     if !isSet {
       isSet = true
       isAllowList = !invert
       if isAllowList { add("@default", errno: -1, invert: false) }
     }
+    for entry in entries { add(entry.name, errno: entry.errno, invert: invert) }
+  }
+
+  /// A `SystemCallFilter=` value read: whether it starts with `~`, and the names after it,
+  /// each with its errno (-1 for none). A name whose errno systemd rejects is left out, and so
+  /// is a name with an errno in a value without `~` (systemd ignores those). nil for an empty
+  /// value, which resets the filter.
+  static func parse(_ value: String) -> (invert: Bool, entries: [(name: String, errno: Int)])? {
+    var rest = Substring(value)
+    if rest.isEmpty { return nil }
+    let invert = rest.hasPrefix("~")
+    if invert { rest = rest.dropFirst() }
+    var entries: [(name: String, errno: Int)] = []
     for word in rest.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
       var name = Substring(word)
       var errno = -1
@@ -44,8 +54,9 @@ public struct SyscallFilter: Sendable, Hashable {
         errno = number
       }
       if !invert && errno >= 0 { continue }
-      add(String(name), errno: errno, invert: invert)
+      entries.append((String(name), errno))
     }
+    return (invert, entries)
   }
 
   private mutating func add(_ name: String, errno: Int, invert: Bool) {
