@@ -16,6 +16,8 @@ enum LibC {
   typealias OnMaster = @convention(c) (Int32) -> Int32
   typealias PtsName = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
   typealias GetDents = @convention(c) (Int32, UnsafeMutableRawPointer?, Int) -> Int
+  typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+  typealias MallocTrim = @convention(c) (Int) -> Int32
 
   static let memfdCreate: MemfdCreate? = symbol("memfd_create")
   static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
@@ -25,6 +27,9 @@ enum LibC {
   static let ptsname: PtsName? = symbol("ptsname_r")
   /// glibc 2.30 and later.
   static let getdents64: GetDents? = symbol("getdents64")
+  /// <malloc.h>, which the Glibc module leaves out.
+  static let mallopt: MallOpt? = symbol("mallopt")
+  static let mallocTrim: MallocTrim? = symbol("malloc_trim")
 
   private static func symbol<F>(_ name: String) -> F? {
     // A null handle is RTLD_DEFAULT: search the process's global symbols.
