@@ -74,3 +74,16 @@ public struct DesiredUnits: Sendable {
   public var files: [File] = []
   public var activations: [Activation] = []
 }
+
+extension UnsafeBufferPointer<DesiredUnits.File> {
+  /// The path of the file at `index`, from its fields read in place: taking the file out of
+  /// the list to ask it copied the whole file (see `DesiredUnits.File.path(_:_:_:)`).
+  func path(at index: Int) -> HostPath {
+    DesiredUnits.File.path(self[index].scope, self[index].unit, self[index].dropIn)
+  }
+
+  /// The address of the file at `index`, as `path(at:)`.
+  func address(at index: Int) -> Address {
+    DesiredUnits.File.address(self[index].scope, self[index].unit, self[index].dropIn)
+  }
+}

@@ -89,10 +89,7 @@ extension UnitsPlugin {
     // (moving files of a hundred bytes and more through a sort of thousands was a tenth of
     // decoding at 5,000 units).
     let keys = desired.files.withUnsafeBufferPointer { files in
-      files.indices.map { index in
-        let (scope, unit, dropIn) = (files[index].scope, files[index].unit, files[index].dropIn)
-        return (scope: scope, path: DesiredUnits.File.path(scope, unit, dropIn).description)
-      }
+      files.indices.map { (scope: files[$0].scope, path: files.path(at: $0).description) }
     }
     let order = keys.indices.sorted { keys[$0] < keys[$1] }
     Self.permute(&desired.files, to: order)

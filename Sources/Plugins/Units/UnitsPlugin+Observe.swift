@@ -26,7 +26,7 @@ extension UnitsPlugin {
     try host.fs.withReader { reader in
       try desired.files.withUnsafeBufferPointer { files in
         for index in files.indices {
-          let path = DesiredUnits.File.path(files[index].scope, files[index].unit, files[index].dropIn)
+          let path = files.path(at: index)
           if observed.files[path] == nil {
             observed.files[path] = try Self.observeFile(path, desired: files[index].contents, reader)
           }

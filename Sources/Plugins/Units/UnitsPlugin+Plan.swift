@@ -15,35 +15,27 @@ extension UnitsPlugin {
     var sharedUserFileChanges: [Address] = []
     var desiredAddresses = Set<Address>(
       minimumCapacity: desired.files.count + desired.activations.count)
-    // The files are read in place, field by field, here and below: a file taken from the
-    // list (by a `for`, or to ask it for its `path`) was copied, retaining its text, long out
-    // of the caches at thousands of units.
-    desired.files.withUnsafeBufferPointer { files in
-      for file in files.indices.lazy.map({ files.baseAddress! + $0 }) {
-        desiredAddresses.insert(DesiredUnits.File.address(file.pointee.scope, file.pointee.unit, file.pointee.dropIn))
-      }
-    }
     // Addresses of the activations reconcile starts.
     var started = Set<Address>()
     desired.activations.withUnsafeBufferPointer { activations in
-      for activation in activations.indices.lazy.map({ activations.baseAddress! + $0 }) {
-        let (scope, unit) = (activation.pointee.scope, activation.pointee.unit)
+      for index in activations.indices {
+        let (scope, unit) = (activations[index].scope, activations[index].unit)
         desiredAddresses.insert(DesiredUnits.Activation.address(scope, unit))
-        if activation.pointee.start {
+        if activations[index].start {
           started.insert(Address("activation", (scope == .user ? "user/" : "") + unit.rawValue))
         }
       }
     }
 
     // A file changed on the host: its manager re-reads it, and its unit restarts (or starts).
-    func fileChanged(_ file: UnsafePointer<DesiredUnits.File>, _ address: Address) {
-      let (unit, restartsUnit) = (file.pointee.unit, file.pointee.restartsUnit)
-      switch file.pointee.scope {
+    func fileChanged(_ files: UnsafeBufferPointer<DesiredUnits.File>, _ index: Int, _ address: Address) {
+      let (unit, restartsUnit) = (files[index].unit, files[index].restartsUnit)
+      switch files[index].scope {
       case .system:
         if restartsUnit { changedUnits.insert(unit) }
         systemFileChanges.append(address)
       case .user:
-        if let user = file.pointee.user {
+        if let user = files[index].user {
           if restartsUnit { changedUserUnits[user, default: []].insert(unit) }
           userFileChanges[user, default: []].append(address)
         } else {
@@ -52,16 +44,17 @@ extension UnitsPlugin {
       }
     }
 
-    // Unit files and drop-ins.
-    func planFile(_ file: UnsafePointer<DesiredUnits.File>) {
-      let (scope, unit, dropIn) = (file.pointee.scope, file.pointee.unit, file.pointee.dropIn)
-      let path = DesiredUnits.File.path(scope, unit, dropIn)
-      let address = DesiredUnits.File.address(scope, unit, dropIn)
+    // Unit files and drop-ins, read in place, field by field: a file taken from the list (by a
+    // `for`, or to ask it for its `path`) was copied, retaining its text, long out of the
+    // caches at thousands of units.
+    func planFile(_ files: UnsafeBufferPointer<DesiredUnits.File>, _ index: Int) {
+      let (path, address) = (files.path(at: index), files.address(at: index))
+      desiredAddresses.insert(address)
       let seen = observed.files[path]
       // A file found as desired was hashed when it was observed: its bytes are these.
-      let fingerprint = seen?.isDesired == true ? seen!.fingerprint : Fingerprint.of(file.pointee.contents)
+      let fingerprint = seen?.isDesired == true ? seen!.fingerprint : Fingerprint.of(files[index].contents)
       let entry = ledger[address]
-      let (user, reloadOnly) = (file.pointee.user, !file.pointee.restartsUnit)
+      let (user, reloadOnly) = (files[index].user, !files[index].restartsUnit)
       guard
         let cause = result.cause(
           of: address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
@@ -70,25 +63,25 @@ extension UnitsPlugin {
         // Written by a run killed before it recorded the file: that run's reload and restart
         // (or first start) may not have happened, so they are planned as for a change.
         if let entry, entry.interrupted == true || entry.applied != fingerprint {
-          fileChanged(file, address)
+          fileChanged(files, index, address)
         }
         return
       }
       if seen?.fingerprint == "other" || seen?.fingerprint.hasPrefix("symlink:") == true {
         result.diagnostics.error(
           "\(path) exists and is not a regular file; reconcile will not replace it", code: "host-conflict",
-          notes: ["remove it by hand if \(file.pointee.origin) should be installed there"])
+          notes: ["remove it by hand if \(files[index].origin) should be installed there"])
         return
       }
-      let text = String(decoding: file.pointee.contents, as: UTF8.self)
+      let text = String(decoding: files[index].contents, as: UTF8.self)
       // Observing keeps no text of a file that was already as desired.
       let seenText = seen.map { $0.text ?? ($0.fingerprint == fingerprint ? text : "") }
-      let what = dropIn == nil ? "unit file" : "drop-in"
+      let what = files[index].dropIn == nil ? "unit file" : "drop-in"
       result.changes.append(
         Change(
           address: address, action: seen == nil ? .create : .update, cause: cause, plugin: name,
           summary: seen == nil
-            ? "install \(what) from \(file.pointee.origin)" : "replace \(what) (\(cause.explanation))",
+            ? "install \(what) from \(files[index].origin)" : "replace \(what) (\(cause.explanation))",
           // A plan only applied needs no diff: a new file's is its whole text (MBs at
           // thousands of units, the peak of a first apply).
           diff: host.forDisplay ? TextDiff.lines(from: seenText, to: text) : [], dependsOn: [],
@@ -96,10 +89,10 @@ extension UnitsPlugin {
             path: path, contents: text, user: user,
             reloadOnly: reloadOnly ? true : nil)))
       // A drop-in systemd takes at daemon-reload alone (restartsUnit false) reloads only.
-      fileChanged(file, address)
+      fileChanged(files, index, address)
     }
     desired.files.withUnsafeBufferPointer { files in
-      for index in files.indices { planFile(files.baseAddress! + index) }
+      for index in files.indices { planFile(files, index) }
     }
 
     // Files reconcile installed that left the repository.
