@@ -17,11 +17,6 @@ struct ManagedUnit: Sendable {
   private struct UnitKey: Hashable {
     var scope: UnitScope
     var name: UnitName
-    init(scope: UnitScope, name: UnitName) {
-      self.scope = scope
-      self.name = name
-    }
-    init(_ unit: ManagedUnit) { self.init(scope: unit.scope, name: unit.name) }
   }
 
   /// Every unit the host installs: the repository's, then the system units earlier plugins
@@ -34,8 +29,9 @@ struct ManagedUnit: Sendable {
     // Each unit's place in `result`, by scope and name: searching the list for every generated
     // unit and drop-in was quadratic at thousands of units.
     var position: [UnitKey: Int] = [:]
-    for (index, unit) in result.enumerated() where position[UnitKey(unit)] == nil {
-      position[UnitKey(unit)] = index
+    for (index, unit) in result.enumerated() {
+      let key = UnitKey(scope: unit.scope, name: unit.name)
+      if position[key] == nil { position[key] = index }
     }
     for generated in contributions.units {
       let key = UnitKey(scope: generated.scope, name: generated.name)

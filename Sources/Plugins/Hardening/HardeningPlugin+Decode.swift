@@ -33,12 +33,11 @@ extension HardeningPlugin {
     // Searching the candidates once per declared unit made decoding quadratic.
     let installed = Set(candidates.map { $0.name })
     for name in declared.units.keys.sorted() where !installed.contains(name) {
-      let unit = declared.units[name]!
       let names = candidates.map(\.name.rawValue)
       diagnostics.error(
-        "hardening of \(unit.name), which this host does not install", at: unit.position,
+        "hardening of \(name), which this host does not install", at: declared.units[name]!.position,
         code: "unknown-unit",
-        notes: Spelling.closest(to: unit.name.rawValue, in: names).map {
+        notes: Spelling.closest(to: name.rawValue, in: names).map {
           ["did you mean '\($0)'?"]
         } ?? [])
     }
