@@ -23,11 +23,13 @@ struct AccountFilesTests {
     // The tables give back the files byte for byte, and each entry renders its own line.
     #expect(accounts.passwd.text == (try root.read("passwd")))
     #expect(accounts.group.text == (try root.read("group")))
-    for record in accounts.passwd.records {
-      #expect(record.entry.line == accounts.passwd.lines?[record.line - 1])
+    #expect(accounts.passwd.lineNumbers.count == accounts.passwd.entries.count)
+    for (entry, line) in zip(accounts.passwd.entries, accounts.passwd.lineNumbers) {
+      #expect(entry.line == accounts.passwd.lines?[line - 1])
     }
-    for record in accounts.group.records {
-      #expect(record.entry.line == accounts.group.lines?[record.line - 1])
+    #expect(accounts.group.lineNumbers.count == accounts.group.entries.count)
+    for (entry, line) in zip(accounts.group.entries, accounts.group.lineNumbers) {
+      #expect(entry.line == accounts.group.lines?[line - 1])
     }
   }
 
@@ -148,7 +150,7 @@ struct AccountFilesTests {
 
 @Suite("Looking up accounts by name")
 struct AccountLookupTests {
-  @Test("every lookup, the first (a search) and the later ones (an index), finds the first entry of a name")
+  @Test("every lookup finds the first entry of a name, in the table and in its copies")
   func lookups() throws {
     var text = ""
     for i in 0..<500 { text += "u\(i):x:\(10_000 + i):\(10_000 + i)::/home/u\(i):/bin/sh\n" }
@@ -164,5 +166,39 @@ struct AccountLookupTests {
     let copy = table
     #expect(copy.entry(named: "u499")?.uid == 10_499)
     #expect(AccountTable<PasswdEntry>.missing.entry(named: "u1") == nil)
+  }
+}
+
+@Suite("Account tables shared while observing")
+struct AccountTableCacheTests {
+  @Test(
+    "with a host's shared tables passwd and group are parsed once; shadow, and reads without them, see the files as they are"
+  )
+  func sharedOnce() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    var host = Host(
+      fs: try RootedFileSystem(root: root.path),
+      facts: HostFacts(name: "test", live: false, stateDirectory: HostPath("/var/lib/reconcile")!))
+    #expect(try AccountFiles(host: host).passwd().entries.count == 20)  // no shared tables: read
+    host.accountTables = AccountTableCache()
+    let observing = AccountFiles(host: host)
+    let passwd = try observing.passwd()
+    let group = try observing.group()
+    #expect(try observing.shadow().entry(named: "alice") == nil)
+
+    try root.append("passwd", "alice:x:1000:1000::/home/alice:/bin/bash\n")
+    try root.append("group", "alice:x:1000:\n")
+    try root.append("shadow", "alice:!:20000:0:99999:7:::\n")
+    // The same observation (another plugin, another AccountFiles) keeps what it parsed.
+    let again = AccountFiles(host: host)
+    #expect(try again.passwd().entries == passwd.entries)
+    #expect(try again.passwd().entry(named: "alice") == nil)
+    #expect(try again.group().entries == group.entries)
+    // Files with secrets are never kept; without shared tables every read is fresh.
+    #expect(try again.shadow().entry(named: "alice")?.passwordLocked == true)
+    #expect(try AccountFiles(fs: host.fs).passwd().entry(named: "alice")?.uid == 1000)
+    host.accountTables = AccountTableCache()
+    #expect(try AccountFiles(host: host).group().entry(named: "alice")?.gid == 1000)
   }
 }

@@ -28,8 +28,8 @@ import Testing
       #expect(table.endsWithNewline == text.hasSuffix("\n") || text.isEmpty)
       if !text.isEmpty && text.hasSuffix("\n") {
         // The appended character makes a last line of its own: every earlier one reads alike.
-        #expect(wide.records.map(\.entry.name) == table.records.map(\.entry.name))
-        #expect(wide.records.map(\.line) == table.records.map(\.line))
+        #expect(wide.entries.map(\.name) == table.entries.map(\.name))
+        #expect(wide.lineNumbers == table.lineNumbers)
         #expect(
           wide.problems.filter { $0.position?.line != lines.count + 1 }.map(\.message)
             == table.problems.map(\.message))
@@ -46,7 +46,7 @@ import Testing
     let crlf = AccountTable<PasswdEntry>.parse(
       Array("a:x:1:1::/:/bin/sh\r\nb:x:2:2::/:/bin/sh\r\n".utf8))
     // "\r\n" is one character: the file is one line, reported, never half-read.
-    #expect(crlf.records.isEmpty)
+    #expect(crlf.entries.isEmpty)
     #expect(!crlf.problems.isEmpty)
   }
 }

@@ -59,7 +59,7 @@ struct AccountsPluginTests {
       let user = try #require(after.passwd.entry(named: name))
       #expect(after.loginDefs.systemUIDs.contains(user.uid))
       #expect(user.shell == "/usr/sbin/nologin")
-      #expect(after.group.records.first { $0.entry.gid == user.gid }?.entry.name == name)
+      #expect(after.group.entries.first { $0.gid == user.gid }?.name == name)
       #expect(after.shadow.entry(named: name)?.isLocked == false)
     }
     #expect(after.passwd.entry(named: "report")?.home == "/nonexistent")

@@ -79,8 +79,8 @@ struct ShadowUtilsIntegrationTests {
       #expect(entry.shell == "/usr/sbin/nologin" && entry.home == user.home)
       #expect(entry.comment == user.comment)
       #expect(after.shadow.entry(named: user.name)?.isLocked == false)
-      let primary = try #require(after.group.records.first { $0.entry.gid == entry.gid })
-      #expect(primary.entry.name == user.name)
+      let primary = try #require(after.group.entries.first { $0.gid == entry.gid })
+      #expect(primary.name == user.name)
     }
     #expect(after.group.entry(named: "debian-tor")?.members == ["bitcoin"])
     #expect(after.gshadow.entry(named: "debian-tor")?.members == ["bitcoin"])

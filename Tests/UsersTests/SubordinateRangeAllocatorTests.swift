@@ -150,4 +150,30 @@ struct SubordinateRangeAllocatorTests {
       #expect(file.problems.map(\.description) == expected, "\(text)")
     }
   }
+
+  @Test("a plain file, cut on its bytes, reads as when cut by characters: lines, ranges, problems")
+  func bytesMatchCharacters() {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = [
+      "alice:100000:65536", "bob:x:1", "", "carol:120000:10", "dave:4294967295:2", "eve:1:0",
+      "f:2", ":5:5", "g:165536:65536:9", "alice:165536:65536",
+    ]
+    for _ in 0..<200 {
+      let count = Int.random(in: 0...8, using: &generator)
+      var text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }
+        .joined(separator: "\n")
+      if Bool.random(using: &generator) { text += "\n" }
+      let file = SubordinateIDFile.parse(Array(text.utf8), file: "/etc/subuid")
+      #expect(file.text == text, "\(text.debugDescription)")
+      // A last line with a non-ASCII owner sends the same text down the character path.
+      guard !text.isEmpty && text.hasSuffix("\n") else { continue }
+      let wide = SubordinateIDFile.parse(Array((text + "\u{e9}:1:1\n").utf8), file: "/etc/subuid")
+      let last = file.lines.count + 1
+      #expect(wide.lines.dropLast() == file.lines[...], "\(text.debugDescription)")
+      #expect(wide.records.filter { $0.line != last } == file.records, "\(text.debugDescription)")
+      #expect(
+        wide.problems.filter { $0.position?.line != last }.map(\.description)
+          == file.problems.map(\.description), "\(text.debugDescription)")
+    }
+  }
 }

@@ -4,12 +4,24 @@
 public struct AccountFiles: Sendable {
   /// The host's files.
   public let fs: RootedFileSystem
+  /// Tables parsed before in the same observation; nil: every call reads its file.
+  private let cache: AccountTableCache?
 
   /// The largest account file reconcile reads (16 MiB).
   public static let sizeLimit = 16 << 20
 
-  /// Reads the files of the host behind `fs`.
-  public init(fs: RootedFileSystem) { self.fs = fs }
+  /// Reads the files of the host behind `fs`, each time they are asked for.
+  public init(fs: RootedFileSystem) {
+    self.fs = fs
+    cache = nil
+  }
+
+  /// Reads the files of `host`; while the engine observes it, `/etc/passwd` and `/etc/group`
+  /// are parsed once for every plugin (`Host.accountTables`).
+  public init(host: Host) {
+    fs = host.fs
+    cache = host.accountTables
+  }
 
   /// `/etc/passwd`.
   public func passwd() throws(AccountFileError) -> AccountTable<PasswdEntry> { try table() }
@@ -34,6 +46,11 @@ public struct AccountFiles: Sendable {
   }
 
   private func table<Entry>() throws(AccountFileError) -> AccountTable<Entry> {
+    guard let cache else { return try parse() }
+    return try cache.table(parse)
+  }
+
+  private func parse<Entry>() throws(AccountFileError) -> AccountTable<Entry> {
     guard let bytes = try read(Entry.file) else { return .missing }
     return AccountTable.parse(bytes)
   }

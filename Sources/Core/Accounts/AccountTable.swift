@@ -1,36 +1,26 @@
-/// A parsed account file: its entries with their line numbers, the problems found, and (for
-/// files without secrets) the exact text, so nothing the parser did not understand is lost.
+/// A parsed account file: its entries, the problems found, and (for files without secrets)
+/// the exact text, so nothing the parser did not understand is lost.
 public struct AccountTable<Entry: AccountEntry>: Sendable {
-  /// One parsed line.
-  public struct Record: Sendable, Hashable {
-    /// The 1-based line number.
-    public var line: Int
-    /// What the line says.
-    public var entry: Entry
-  }
-
   /// Whether the file exists. A missing file reads as an empty table.
   public let exists: Bool
-  /// Every line that parsed, in file order.
-  public let records: [Record]
+  /// Every line that parsed, in file order; no name twice (a repeated name is a problem).
+  public let entries: [Entry]
+  /// The 1-based line of each entry.
+  public let lineNumbers: [Int]
   /// Malformed lines, duplicate names and undecodable text, each with file and line.
   public let problems: [Diagnostic]
   /// The text of every line, without newlines; `nil` for files holding secrets.
   public let lines: [String]?
   /// Whether the last line ends with a newline (true for an empty file).
   public let endsWithNewline: Bool
+  /// Each entry's position in `entries` by name, made while parsing (which needs it to find
+  /// repeated names). A lookup reads no other entry: searching them, or the records they
+  /// were kept in before, copied each one it passed.
+  private let positions: [String: Int]
 
-  /// The entries, in file order.
-  public var entries: [Entry] { records.map(\.entry) }
-
-  /// Each name's first record, for lookups after the first.
-  private let index = AccountNameIndex()
-
-  /// The first entry called `name`. The first lookup searches the records; later ones use an
-  /// index made then: a plugin looking up each of its users searched all 5,000 accounts for
-  /// each of 200 containers.
+  /// The entry called `name`.
   public func entry(named name: String) -> Entry? {
-    index.position(of: name, in: records).map { records[$0].entry }
+    positions[name].map { entries[$0] }
   }
 
   /// The original text, byte for byte; `nil` for files holding secrets.
@@ -43,8 +33,8 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
   /// An empty table for a file that does not exist.
   public static var missing: AccountTable {
     AccountTable(
-      exists: false, records: [], problems: [], lines: Entry.isSecret ? nil : [],
-      endsWithNewline: true)
+      exists: false, entries: [], lineNumbers: [], problems: [], lines: Entry.isSecret ? nil : [],
+      endsWithNewline: true, positions: [:])
   }
 
   /// Parses the bytes of `Entry.file`.
@@ -65,29 +55,16 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
           "\(file) is not valid UTF-8", at: SourcePosition(file: file),
           code: "account-file-encoding"))
     }
-    // An ASCII file without carriage returns (nearly every one) is cut on its bytes: the same
-    // lines and fields as cutting characters, for a fifth of the work. Anything else is cut
-    // by characters, as before.
-    let plain = bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
-    var lines =
-      plain
-      ? decoded.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
-        String(Substring($0))
-      }
-      : decoded.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    let endsWithNewline = lines.last == ""
-    if endsWithNewline { lines.removeLast() }
+    let text = ColonSeparatedLines(decoded, bytes: bytes)
+    let lines = text.lines
+    let endsWithNewline = text.endsWithNewline
 
-    var records: [Record] = []
-    var firstLine: [String: Int] = [:]
+    var entries: [Entry] = []
+    var positions: [String: Int] = [:]
+    var lineNumbers: [Int] = []
     for (index, line) in lines.enumerated() where !line.isEmpty {
       let number = index + 1
-      let fields =
-        plain
-        ? line.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map {
-          Substring($0)
-        }
-        : line.split(separator: ":", omittingEmptySubsequences: false)
+      let fields = text.fields(of: line)
       guard fields.count == Entry.fieldCount else {
         problems.append(
           .error(
@@ -99,16 +76,17 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
       }
       do {
         let entry = try Entry(fields: fields)
-        if let first = firstLine[entry.name] {
+        if let first = positions[entry.name] {
           problems.append(
             .error(
-              "'\(entry.name)' is listed again; its first line is \(first)",
+              "'\(entry.name)' is listed again; its first line is \(lineNumbers[first])",
               at: SourcePosition(file: file, line: number, column: 1),
               code: "duplicate-account-name"))
           continue
         }
-        firstLine[entry.name] = number
-        records.append(Record(line: number, entry: entry))
+        positions[entry.name] = entries.count
+        entries.append(entry)
+        lineNumbers.append(number)
       } catch {
         let column = fields[..<error.field].reduce(1) { $0 + $1.count + 1 }
         problems.append(
@@ -119,7 +97,7 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
       }
     }
     return AccountTable(
-      exists: true, records: records, problems: problems,
-      lines: Entry.isSecret ? nil : lines, endsWithNewline: endsWithNewline)
+      exists: true, entries: entries, lineNumbers: lineNumbers, problems: problems,
+      lines: Entry.isSecret ? nil : lines, endsWithNewline: endsWithNewline, positions: positions)
   }
 }

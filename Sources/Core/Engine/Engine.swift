@@ -91,6 +91,7 @@ public struct Engine: Sendable {
   ) throws -> Plan {
     var host = host
     host.facts.forDisplay = forDisplay
+    host.accountTables = AccountTableCache()
     var parts: [PluginPlan] = []
     for (i, plugin) in plugins.enumerated() {
       var part = try observeAndPlan(plugin, loaded.desired[i], host: host, ledger: ledger)
@@ -106,6 +107,8 @@ public struct Engine: Sendable {
   /// Reads everything the plugins need from the host, changing nothing. The result is a
   /// snapshot: it can be saved and planned against elsewhere (pull-request review).
   public func observe(_ loaded: LoadedHost, host: Host, ledger: Ledger) throws -> HostObservation {
+    var host = host
+    host.accountTables = AccountTableCache()
     var observed: [String: JSONValue] = [:]
     for (plugin, desired) in zip(plugins, loaded.desired) {
       observed[plugin.name] = try observe(plugin, desired, host: host, ledger: ledger)

@@ -12,6 +12,9 @@ public struct Host: Sendable {
   public var journal: (any EventJournal)?
   /// Facts plugins plan with.
   public var facts: HostFacts
+  /// Account tables the plugins' observations share (`AccountFiles(host:)`); the engine sets
+  /// it while it observes. Nil: each read parses the file afresh, as applying must.
+  public var accountTables: AccountTableCache?
 
   public init(
     fs: RootedFileSystem, systemd: (any ServiceManager)? = nil,

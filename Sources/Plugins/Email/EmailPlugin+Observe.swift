@@ -45,7 +45,7 @@ extension EmailPlugin {
     -> [HostPath: ObservedEmail.Folder]
   {
     guard !paths.isEmpty else { return [:] }
-    let accounts = AccountFiles(fs: host.fs)
+    let accounts = AccountFiles(host: host)
     let users = (try? accounts.passwd().entries) ?? []
     let groups = (try? accounts.group().entries) ?? []
     var result: [HostPath: ObservedEmail.Folder] = [:]

@@ -28,7 +28,7 @@ extension PodmanPlugin {
         "/proc/sys/kernel/unprivileged_userns_clone", fs)
       observed.maxUserNamespaces = try sysctl("/proc/sys/user/max_user_namespaces", fs)
     }
-    let accounts = AccountFiles(fs: fs)
+    let accounts = AccountFiles(host: host)
     let passwd = try accounts.passwd()
     let subuid = try accounts.read("/etc/subuid").map(Self.subordinateStarts) ?? [:]
     let subgid = try accounts.read("/etc/subgid").map(Self.subordinateStarts) ?? [:]

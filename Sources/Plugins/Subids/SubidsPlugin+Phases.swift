@@ -52,7 +52,7 @@ extension SubidsPlugin {
     let files = SubordinateIDFiles(fs: host.fs)
     let subuid = try files.subuid()
     let subgid = try files.subgid()
-    let accounts = AccountFiles(fs: host.fs)
+    let accounts = AccountFiles(host: host)
     let passwd = try accounts.passwd()
     let group = try accounts.group()
     return ObservedSubids(

@@ -49,15 +49,13 @@ public struct SubordinateIDFile: Sendable {
   /// is reported with its line and column, never dropped silently.
   public static func parse(_ bytes: [UInt8], file: String) -> SubordinateIDFile {
     var problems: [Diagnostic] = []
-    var lines = String(decoding: bytes, as: UTF8.self).split(
-      separator: "\n", omittingEmptySubsequences: false
-    ).map(String.init)
-    let endsWithNewline = lines.last == ""
-    if endsWithNewline { lines.removeLast() }
+    let text = ColonSeparatedLines(String(decoding: bytes, as: UTF8.self), bytes: bytes)
+    let lines = text.lines
+    let endsWithNewline = text.endsWithNewline
     var records: [Record] = []
     for (index, line) in lines.enumerated() where !line.isEmpty {
       let number = index + 1
-      let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+      let fields = text.fields(of: line)
       func problem(_ message: String, field: Int) {
         let column = fields[..<min(field, fields.count)].reduce(1) { $0 + $1.count + 1 }
         problems.append(

@@ -75,7 +75,7 @@ extension UnitsPlugin {
       byUser[user, default: []].insert(unit)
     }
     guard !byUser.isEmpty else { return [:] }
-    let passwd = try AccountFiles(fs: host.fs).passwd()
+    let passwd = try AccountFiles(host: host).passwd()
     var result: [String: [UnitName: UnitRuntimeState]] = [:]
     for (user, units) in byUser {
       guard let uid = passwd.entry(named: user)?.uid, let manager = host.userManager(uid) else {

@@ -110,7 +110,7 @@ extension UsersPlugin {
   public func observe(_ desired: DesiredAccounts, ledger: Ledger, host: Host) throws
     -> ObservedAccounts
   {
-    let database = try AccountFiles(fs: host.fs).read()
+    let database = try AccountFiles(host: host).read()
     return ObservedAccounts(
       hasDatabase: database.passwd.exists && database.group.exists, users: database.passwd.entries,
       groups: database.group.entries,
