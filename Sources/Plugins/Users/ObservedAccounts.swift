@@ -86,8 +86,12 @@ public struct ObservedAccounts: Sendable, Codable {
 
   /// The user called `name`.
   public func user(_ name: String) -> PasswdEntry? { index.users[name].map { users[$0] } }
+  /// Whether a user is called `name` (without copying its entry out).
+  public func hasUser(_ name: String) -> Bool { index.users[name] != nil }
   /// The group called `name`.
   public func group(_ name: String) -> GroupEntry? { index.groups[name].map { groups[$0] } }
+  /// Whether a group is called `name` (without copying its entry out).
+  public func hasGroup(_ name: String) -> Bool { index.groups[name] != nil }
   /// The name of the group with `gid`, or `#GID` when there is none.
   public func groupName(_ gid: UInt32) -> String {
     index.gids[gid].map { groups[$0].name } ?? "#\(gid)"

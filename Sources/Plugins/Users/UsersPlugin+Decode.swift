@@ -21,27 +21,37 @@ extension UsersPlugin {
         declaredGroups[group.name] = (group, layer.label)
       }
     }
-    var declaredUsers: [String: (user: DesiredAccounts.User, layer: String)] = [:]
+    // Users in the order declared, the layer of each, and each one's position by name: the
+    // passes below read the users in place, in order (a dictionary of users copied each large
+    // value it gave out, from all over the heap).
+    var users: [DesiredAccounts.User] = []
+    var userLayers: [String] = []
+    var userIndex: [String: Int] = [:]
     var requirements: [AccountRequirement] = []
+    func declare(_ user: DesiredAccounts.User, layer: String) {
+      userIndex[user.name] = users.count
+      users.append(user)
+      userLayers.append(layer)
+    }
     for (layer, node) in declarations.sections("users") {
       let section = MappingReader(node, what: "users of \(layer.label)", diagnostics: &diagnostics)
       for (key, value) in section.entries {
         guard
           let (user, requirement) = decodeUser(key, value, layer: layer, diagnostics: &diagnostics)
         else { continue }
-        if let other = declaredUsers[user.name] {
+        if let other = userIndex[user.name] {
           diagnostics.error(
-            "user '\(user.name)' is declared by both \(other.layer) and \(layer.label)",
+            "user '\(user.name)' is declared by both \(userLayers[other]) and \(layer.label)",
             at: key.position,
-            code: "duplicate-resource", notes: ["also declared at \(other.user.position)"])
+            code: "duplicate-resource", notes: ["also declared at \(users[other].position)"])
           continue
         }
-        declaredUsers[user.name] = (user, layer.label)
+        declare(user, layer: layer.label)
         if let requirement { requirements.append(requirement) }
       }
     }
     // Users other plugins need and the repository does not declare: system users with defaults.
-    for requirement in contributions.accounts where declaredUsers[requirement.user] == nil {
+    for requirement in contributions.accounts where userIndex[requirement.user] == nil {
       if let problem = AccountRules.nameProblem(requirement.user, kind: .user) {
         diagnostics.error(
           "\(requirement.origin) needs a user: \(problem)", at: requirement.position,
@@ -49,31 +59,28 @@ extension UsersPlugin {
         continue
       }
       let position = requirement.position ?? SourcePosition(file: requirement.origin)
-      let user = Self.defaultUser(
-        requirement.user, system: true, subids: requirement.subordinateIDs,
-        origin: requirement.origin,
-        position: position)
-      declaredUsers[user.name] = (user, requirement.origin)
+      declare(
+        Self.defaultUser(
+          requirement.user, system: true, subids: requirement.subordinateIDs,
+          origin: requirement.origin, position: position),
+        layer: requirement.origin)
     }
     contributions.accounts += requirements
 
     // Primary groups: a declared group, an implied one named after the user, or (checked at
     // plan) an existing group.
     var groups = declaredGroups.mapValues(\.group)
-    // Each user adds only its own group, so the order does not matter: no sorted copy of
-    // every user (thousands of large values on a large host).
-    for (name, entry) in declaredUsers {
-      let user = entry.user
-      guard user.primaryGroup == name, groups[name] == nil else { continue }
+    for i in users.indices where users[i].primaryGroup == users[i].name && groups[users[i].name] == nil {
+      let name = users[i].name
       groups[name] = DesiredAccounts.Group(
-        name: name, gid: nil, system: user.system, adopt: user.adopt, members: [], primaryOf: name,
-        position: user.position)
+        name: name, gid: nil, system: users[i].system, adopt: users[i].adopt, members: [],
+        primaryOf: name, position: users[i].position)
     }
     // Memberships: a group's members must be declared users; a user's groups must be declared.
-    var supplementary: [String: Set<String>] = declaredUsers.mapValues { Set($0.user.groups) }
+    var supplementary = users.indices.map { Set(users[$0].groups) }
     for group in declaredGroups.values.map(\.group) {
       for member in group.members {
-        guard supplementary[member] != nil else {
+        guard let i = userIndex[member] else {
           diagnostics.error(
             "member '\(member)' of group '\(group.name)' is not a user of this host's repository",
             at: group.position, code: "unknown-user",
@@ -82,11 +89,11 @@ extension UsersPlugin {
             ])
           continue
         }
-        supplementary[member]?.insert(group.name)
+        supplementary[i].insert(group.name)
       }
     }
-    for entry in declaredUsers.values {
-      for group in entry.user.groups where groups[group] == nil {
+    for i in users.indices {
+      for group in users[i].groups where groups[group] == nil {
         var notes = [
           "declare it under groups: (with adopt: true when it exists on the host already)"
         ]
@@ -94,27 +101,21 @@ extension UsersPlugin {
           notes.insert("did you mean '\(close)'?", at: 0)
         }
         diagnostics.error(
-          "group '\(group)' of user '\(entry.user.name)' is not declared", at: entry.user.position,
+          "group '\(group)' of user '\(users[i].name)' is not declared", at: users[i].position,
           code: "unknown-group", notes: notes)
       }
     }
     checkDuplicateIDs(
-      declaredUsers.values.compactMap { e in e.user.uid.map { (e.user.name, $0, e.user.position) }
-      }, kind: .user,
-      diagnostics: &diagnostics)
+      users.indices.compactMap { i in users[i].uid.map { (users[i].name, $0, users[i].position) } },
+      kind: .user, diagnostics: &diagnostics)
     checkDuplicateIDs(
       groups.values.compactMap { g in g.gid.map { (g.name, $0, g.position) } }, kind: .group,
       diagnostics: &diagnostics)
 
     desired.groups = groups
-    // In order of name: the names are sorted, not the users, and each user is moved out.
-    var users: [DesiredAccounts.User] = []
-    users.reserveCapacity(declaredUsers.count)
-    for name in declaredUsers.keys.sorted() {
-      var user = declaredUsers.removeValue(forKey: name)!.user
-      user.groups = supplementary[name, default: []].sorted()
-      users.append(user)
-    }
+    for i in users.indices { users[i].groups = supplementary[i].sorted() }
+    // In order of name (names are unique); the sort moves the users, copying none.
+    users.sort { $0.name < $1.name }
     desired.users = users
     return desired
   }

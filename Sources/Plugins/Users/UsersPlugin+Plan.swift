@@ -27,7 +27,7 @@ extension UsersPlugin {
 
     // IDs for new accounts: users first, so a user's own group can take the same number.
     var newUIDs: [String: UInt32] = [:]
-    for user in desired.users where user.uid == nil && observed.user(user.name) == nil {
+    for user in desired.users where user.uid == nil && !observed.hasUser(user.name) {
       let range = user.system ? observed.systemUIDs : observed.regularUIDs
       guard let uid = uids.allocate(for: user.name, in: range, system: user.system, kind: .user)
       else {
@@ -42,7 +42,7 @@ extension UsersPlugin {
     // Made for the first new group: a converged host has none, and this copied every user.
     var usersByName: [String: Int]?
     for group in desired.groupsByName
-    where group.gid == nil && observed.group(group.name) == nil {
+    where group.gid == nil && !observed.hasGroup(group.name) {
       if usersByName == nil {
         usersByName = Dictionary(
           desired.users.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -132,7 +132,7 @@ extension UsersPlugin {
             others: observed.users.map { (name: $0.name, id: $0.uid) }, given: uids,
             systemRange: observed.systemUIDs, at: user.position, diagnostics: &diagnostics)
         }
-        if desired.groups[user.primaryGroup] == nil && observed.group(user.primaryGroup) == nil {
+        if desired.groups[user.primaryGroup] == nil && !observed.hasGroup(user.primaryGroup) {
           diagnostics.error(
             "the primary group '\(user.primaryGroup)' of user '\(user.name)' neither exists nor is declared",
             at: user.position, code: "unknown-group")
