@@ -175,10 +175,16 @@ public struct Descriptor: ~Copyable {
   }
 
   /// The target of symlink `name` in this directory. `readlinkat(2)`
+  ///
+  /// The buffer is on the stack, as is `entries()`'s: asking the heap for a block of a KiB or
+  /// more makes glibc first merge the small blocks freed since its last such request, and a
+  /// plan lists thousands of folders and links.
   public func symlinkTarget(_ name: String) throws -> String {
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = try check("readlinkat", name) { Glibc.readlinkat(raw, name, &buffer, buffer.count - 1) }
-    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    try withUnsafeTemporaryAllocation(byteCount: Int(PATH_MAX) + 1, alignment: 1) { bytes in
+      let target = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+      let n = try check("readlinkat", name) { Glibc.readlinkat(raw, name, target, bytes.count - 1) }
+      return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<n]), as: UTF8.self)
+    }
   }
 
   /// The names in this directory, without `.` and `..`, sorted. `getdents64(2)` on this
@@ -187,22 +193,23 @@ public struct Descriptor: ~Copyable {
   public func entries() throws -> [String] {
     guard let getdents = LibC.getdents64 else { return try streamedEntries() }
     try check("lseek") { Glibc.lseek(raw, 0, SEEK_SET) }
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 << 10, alignment: 8)
-    defer { buffer.deallocate() }
-    var names: [String] = []
-    while true {
-      let filled = try check("getdents64") { getdents(raw, buffer.baseAddress, buffer.count) }
-      if filled == 0 { return names.sorted() }
-      // Each record: inode (8 bytes), offset (8), its length (2), type (1), then the name,
-      // ended by a zero byte.
-      var record = 0
-      while record < filled {
-        let length = Int(buffer.loadUnaligned(fromByteOffset: record + 16, as: UInt16.self))
-        let name = UnsafeRawBufferPointer(rebasing: buffer[(record + 19)..<(record + length)]).prefix { $0 != 0 }
-        if !name.elementsEqual(".".utf8) && !name.elementsEqual("..".utf8) {
-          names.append(String(decoding: name, as: UTF8.self))
+    // On the stack (see `symlinkTarget`).
+    return try withUnsafeTemporaryAllocation(byteCount: 32 << 10, alignment: 8) { buffer in
+      var names: [String] = []
+      while true {
+        let filled = try check("getdents64") { getdents(raw, buffer.baseAddress, buffer.count) }
+        if filled == 0 { return names.sorted() }
+        // Each record: inode (8 bytes), offset (8), its length (2), type (1), then the name,
+        // ended by a zero byte.
+        var record = 0
+        while record < filled {
+          let length = Int(buffer.loadUnaligned(fromByteOffset: record + 16, as: UInt16.self))
+          let name = UnsafeRawBufferPointer(rebasing: buffer[(record + 19)..<(record + length)]).prefix { $0 != 0 }
+          if !name.elementsEqual(".".utf8) && !name.elementsEqual("..".utf8) {
+            names.append(String(decoding: name, as: UTF8.self))
+          }
+          record += length
         }
-        record += length
       }
     }
   }
