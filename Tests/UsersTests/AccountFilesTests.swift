@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import Users
 
 @Suite("Reading the account files")
 struct AccountFilesTests {
@@ -200,5 +201,33 @@ struct AccountTableCacheTests {
     #expect(try AccountFiles(fs: host.fs).passwd().entry(named: "alice")?.uid == 1000)
     host.accountTables = AccountTableCache()
     #expect(try AccountFiles(host: host).group().entry(named: "alice")?.gid == 1000)
+  }
+}
+
+@Suite("Observed accounts indexed from the tables")
+struct ObservedAccountsIndexTests {
+  @Test("an observation indexed as its tables are finds what a decoded snapshot finds, a repeated name included")
+  func sameAsSnapshot() throws {
+    let root = try ScratchRoot()
+    defer { root.remove() }
+    try root.append("passwd", "alice:x:1000:1000::/home/alice:/bin/bash\nalice:x:1001:1001::/x:/bin/sh\n")
+    try root.append("group", "alice:x:1000:\nstaff2:x:1000:alice\nalice:x:1002:\n")
+    let host = Host(
+      fs: try RootedFileSystem(root: root.path),
+      facts: HostFacts(name: "test", live: false, stateDirectory: HostPath("/var/lib/reconcile")!))
+    let observed = try UsersPlugin().observe(DesiredAccounts(), ledger: Ledger(), host: host)
+    let decoded = try JSONDecoder().decode(
+      ObservedAccounts.self, from: try JSONEncoder().encode(observed))
+    let names = Set(observed.users.map(\.name) + observed.groups.map(\.name) + ["nobody", "zed"])
+    for name in names {
+      #expect(observed.user(name) == decoded.user(name), "\(name)")
+      #expect(observed.group(name) == decoded.group(name), "\(name)")
+      #expect(observed.hasUser(name) == decoded.hasUser(name))
+      #expect(observed.hasGroup(name) == decoded.hasGroup(name))
+    }
+    #expect(observed.user("alice")?.uid == 1000)
+    #expect(observed.group("alice")?.gid == 1000)
+    #expect(observed.groupName(1000) == decoded.groupName(1000))
+    #expect(observed.supplementaryGroups(of: "alice") == ["staff2"])
   }
 }

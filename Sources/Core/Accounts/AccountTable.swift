@@ -16,7 +16,7 @@ public struct AccountTable<Entry: AccountEntry>: Sendable {
   /// Each entry's position in `entries` by name, made while parsing (which needs it to find
   /// repeated names). A lookup reads no other entry: searching them, or the records they
   /// were kept in before, copied each one it passed.
-  private let positions: [String: Int]
+  public let positions: [String: Int]
 
   /// The entry called `name`.
   public func entry(named name: String) -> Entry? {

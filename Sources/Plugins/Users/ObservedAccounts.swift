@@ -35,12 +35,24 @@ public struct ObservedAccounts: Sendable, Codable {
 
     init() {}
 
-    init(users: [PasswdEntry], groups: [GroupEntry]) {
-      for (i, user) in users.enumerated() where self.users[user.name] == nil {
-        self.users[user.name] = i
+    /// `byName`: the positions by name the account tables made while parsing, when the
+    /// entries come from them (a snapshot's are indexed here).
+    init(
+      users: [PasswdEntry], groups: [GroupEntry],
+      byName: (users: [String: Int], groups: [String: Int])? = nil
+    ) {
+      if let byName {
+        self.users = byName.users
+        self.groups = byName.groups
+      } else {
+        for (i, user) in users.enumerated() where self.users[user.name] == nil {
+          self.users[user.name] = i
+        }
+        for (i, group) in groups.enumerated() where self.groups[group.name] == nil {
+          self.groups[group.name] = i
+        }
       }
       for (i, group) in groups.enumerated() {
-        if self.groups[group.name] == nil { self.groups[group.name] = i }
         if gids[group.gid] == nil { gids[group.gid] = i }
         for member in Set(group.members) { memberships[member, default: []].append(group.name) }
       }
@@ -58,6 +70,19 @@ public struct ObservedAccounts: Sendable, Codable {
     systemUIDs: ClosedRange<UInt32>, systemGIDs: ClosedRange<UInt32>,
     regularUIDs: ClosedRange<UInt32>, regularGIDs: ClosedRange<UInt32>, problems: [Diagnostic]
   ) {
+    self.init(
+      hasDatabase: hasDatabase, users: users, groups: groups, locked: locked, systemUIDs: systemUIDs,
+      systemGIDs: systemGIDs, regularUIDs: regularUIDs, regularGIDs: regularGIDs, problems: problems,
+      byName: nil)
+  }
+
+  /// The accounts of parsed tables, indexed by name as the tables are.
+  init(
+    hasDatabase: Bool, users: [PasswdEntry], groups: [GroupEntry], locked: Set<String>,
+    systemUIDs: ClosedRange<UInt32>, systemGIDs: ClosedRange<UInt32>,
+    regularUIDs: ClosedRange<UInt32>, regularGIDs: ClosedRange<UInt32>, problems: [Diagnostic],
+    byName: (users: [String: Int], groups: [String: Int])?
+  ) {
     self.hasDatabase = hasDatabase
     self.users = users
     self.groups = groups
@@ -67,7 +92,7 @@ public struct ObservedAccounts: Sendable, Codable {
     self.regularUIDs = regularUIDs
     self.regularGIDs = regularGIDs
     self.problems = problems
-    index = Index(users: users, groups: groups)
+    index = Index(users: users, groups: groups, byName: byName)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -121,6 +146,6 @@ extension UsersPlugin {
       locked: Set(database.shadow.entries.filter(\.isLocked).map(\.name)),
       systemUIDs: database.loginDefs.systemUIDs, systemGIDs: database.loginDefs.systemGIDs,
       regularUIDs: database.loginDefs.regularUIDs, regularGIDs: database.loginDefs.regularGIDs,
-      problems: database.problems)
+      problems: database.problems, byName: (database.passwd.positions, database.group.positions))
   }
 }
