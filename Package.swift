@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // reconcile: a git-backed host-state reconciler. Layers: SystemCalls (POSIX shim) ->
 // Core (model, loader, engine) -> Plugins/* (one target each) -> reconcile (command line).
-// Binding targets (CGit2, CSystemd and their Swift owners) are the only code that imports C.
+// Binding targets (CGit2, CSystemd and their Swift owners) are the only code that imports C,
+// but for libyaml (CYAML), which only Core's YAML event parser imports.
 import Foundation
 import PackageDescription
 
@@ -22,12 +23,12 @@ let package = Package(
     .executable(name: "reconcile", targets: ["reconcile"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
     .target(name: "SystemCalls", exclude: readme),
-    .target(name: "Core", dependencies: ["SystemCalls", "Yams"], exclude: readme),
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .target(name: "Core", dependencies: ["SystemCalls", "CYAML"], exclude: readme),
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .target(name: "GitSource", dependencies: ["Core", "SystemCalls", "CGit2"], exclude: readme),
     .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),

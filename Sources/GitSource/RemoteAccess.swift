@@ -24,7 +24,7 @@ public struct RemoteAccess: Sendable, Equatable {
   /// 443, `http` 80); 22 for the scp-like `[user@]host:path`; `nil` for a local path or
   /// `file://`. libgit2's certificate callback is told the host but not the port.
   static func port(of url: String) -> Int? {
-    guard let scheme = url.range(of: "://") else {
+    guard let scheme = url.firstRange(of: "://") else {
       let beforeSlash = url.prefix { $0 != "/" }
       return beforeSlash.contains(":") && !url.hasPrefix(".") ? 22 : nil
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 
 /// `reconcile check`: validate every host of a repository, touching no host.
 struct CheckCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 
 /// `reconcile drift`: what changed on the host behind the repository's back, newest first.
 struct DriftCommand: ParsableCommand {
@@ -54,10 +54,8 @@ struct DriftCommand: ParsableCommand {
   /// The epoch time `text` names: now minus a duration, or a date.
   static func cutoff(_ text: String) throws -> Double {
     if let seconds = HostConfiguration.Duration.seconds(text) { return Date().timeIntervalSince1970 - Double(seconds) }
-    let formatter = ISO8601DateFormatter()
-    if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-    formatter.formatOptions = [.withFullDate]
-    if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+    if let date = try? Date.ISO8601FormatStyle().parse(text) { return date.timeIntervalSince1970 }
+    if let date = try? Date.ISO8601FormatStyle().year().month().day().parse(text) { return date.timeIntervalSince1970 }
     throw ValidationError("--since takes a duration such as 2h or a date such as 2026-11-29, not '\(text)'")
   }
 }
@@ -70,7 +68,7 @@ struct DriftEvent: Encodable {
   var entry: RunRecord.Entry
 
   var timestamp: String {
-    ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time))
+    Date(timeIntervalSince1970: time).formatted(.iso8601)
   }
 
   enum CodingKeys: String, CodingKey { case time, host, commit, resource, module, `class`, outcome }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 import SystemCalls
 
 /// `reconcile exec USER -- COMMAND...`: runs a command as a user the way a login would, so

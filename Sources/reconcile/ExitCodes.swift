@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
+import SystemCalls
 
 /// The exit codes, one place, documented in `--help` and the README. `plan` combines bits so
 /// monitoring can tell the situations apart.
@@ -24,7 +25,7 @@ enum ExitCodes {
   /// the exit does not. Only for runs that changed nothing: an apply closes its bus and
   /// files in order.
   static func exit(_ code: Int32, keeping state: Any...) -> Never {
-    withExtendedLifetime(state) { Foundation.exit(code) }
+    withExtendedLifetime(state) { StandardStreams.exit(code) }
   }
 
   /// The exit code of `plan`.

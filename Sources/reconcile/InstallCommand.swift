@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 import Schedule
 
 /// `reconcile install`: run reconcile from a systemd timer.
@@ -64,7 +64,7 @@ struct InstallCommand: ParsableCommand {
   }
 
   static func seconds(_ text: String) -> Int64? {
-    let normalized = text.replacingOccurrences(of: "min", with: "m").replacingOccurrences(of: "sec", with: "s")
+    let normalized = text.replacing("min", with: "m").replacing("sec", with: "s")
     return HostConfiguration.Duration.seconds(normalized)
   }
 

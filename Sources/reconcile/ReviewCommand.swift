@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 import GitSource
 import SystemCalls
 
@@ -103,9 +103,9 @@ struct ReviewCommand: ParsableCommand {
   static func readSnapshot(_ file: String) throws -> HostObservation {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: file))
-    } catch {
-      throw ReviewError("cannot read the snapshot \(file): \(error.localizedDescription)")
+      data = Data(try Descriptor.open(file, flags: OpenFlags.readOnly).readAll())
+    } catch let error as SystemCallError {
+      throw ReviewError("cannot read the snapshot \(file): \(error.reason)")
     }
     let observation: HostObservation
     do {

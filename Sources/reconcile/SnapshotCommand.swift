@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 import SystemCalls
 
 /// `reconcile snapshot`: the host's observed state, saved for `review --snapshot`.

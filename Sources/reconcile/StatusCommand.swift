@@ -1,6 +1,6 @@
 import ArgumentParser
 import Core
-import Foundation
+import FoundationEssentials
 
 /// `reconcile status`: is the host in the state of the repository?
 struct StatusCommand: ParsableCommand {
@@ -19,7 +19,7 @@ struct StatusCommand: ParsableCommand {
     let status = Status(
       host: session.hostName, source: session.tree.origin,
       appliedCommit: session.source.update?.previous?.hex,
-      lastRun: records.last.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0.time)) },
+      lastRun: records.last.map { Date(timeIntervalSince1970: $0.time).formatted(.iso8601) },
       lastRunSucceeded: records.last?.succeeded,
       pendingChanges: plan.changes.filter { !$0.reportOnly && $0.cause != .drift && $0.cause != .conflict }.count,
       drift: plan.changes.filter { $0.cause == .drift || $0.cause == .conflict }.map(\.address.description),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemCalls
 
 /// Standard output and error, and whether to colour them.
@@ -10,11 +10,11 @@ enum Terminal {
 
   /// Writes to standard output.
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    StandardStreams.write(text, to: 1)
   }
 
   /// Writes to standard error.
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    StandardStreams.write(text, to: 2)
   }
 }

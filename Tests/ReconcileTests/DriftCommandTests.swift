@@ -57,6 +57,17 @@ import Testing
     #expect(events?.first?["resource"] as? String == "unit:report.timer")
     #expect(events?.first?["class"] as? String == "drift")
     #expect(events?.first?["module"] as? String == "units")
+    // --since also takes a date, or a date and time (ISO 8601), and names what it cannot read.
+    let stamp = events?.first?["time"] as? String ?? ""
+    #expect(stamp.count == 20 && stamp.hasSuffix("Z"), "\(stamp)")
+    for (since, count) in [("2000-01-01", 1), ("2000-01-01T00:00:00Z", 1), ("2999-01-01", 0), (stamp, 1)] {
+      let listed = try TestCommand.reconcile(["drift", "--root", root, "--format", "json", "--since", since])
+      let found = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
+      #expect(found?.count == count, "--since \(since): \(listed.stdout) \(listed.stderr)")
+    }
+    let wrong = try TestCommand.reconcile(["drift", "--root", root, "--since", "last tuesday"])
+    #expect(wrong.status != 0)
+    #expect(wrong.stderr.contains("--since takes a duration such as 2h or a date such as 2026-11-29"))
     let records = try String(contentsOfFile: "\(root)/var/lib/reconcile/runs.jsonl", encoding: .utf8)
     #expect(records.split(separator: "\n").count == 2, "the first apply and the one that reverted drift")
   }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Runs the plugins over a host: load and validate the declarations, observe, plan, order,
 /// apply. Failures stay local: a change that fails skips what depends on it; the rest goes on.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the plugins saw on a host, with the ledger and host facts: what planning
 /// needs, and nothing secret (no password hashes, no mail credentials). `reconcile snapshot`

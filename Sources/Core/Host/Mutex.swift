@@ -1,13 +1,10 @@
-import Foundation
+import Synchronization
 
 /// A small lock for counters shared across threads.
-final class Mutex: @unchecked Sendable {
-  // NSLock is thread-safe; the class only forwards to it.
-  private let lock = NSLock()
+final class Mutex: Sendable {
+  private let lock = Synchronization.Mutex(())
   func withLock<T>(_ body: () throws -> T) rethrows -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body()
+    try lock.withLock { _ in try body() }
   }
 }
 

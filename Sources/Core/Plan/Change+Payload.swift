@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Change {
   /// A plugin's instructions for applying one change: any JSON value, kept as its text

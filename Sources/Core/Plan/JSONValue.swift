@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Any JSON value, so that a plugin's payload appears in the plan's JSON as readable JSON.
 public enum JSONValue: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The plan for one host: every change of every plugin, in the order they will be applied,
 /// plus what planning noticed. A plain value: print it, serialise it, review it, apply it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Review {
   /// The review as pretty JSON with sorted keys: a stable document for tools.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Renders a review as Markdown to post as a pull-request comment (GitHub and Forgejo
 /// flavours): the new errors and warnings first, a summary table with a row per host, then
@@ -65,7 +65,7 @@ public struct ReviewMarkdown: Sendable {
     if let position = diagnostic.position { line += " \(code(position.description))" }
     line += ": \(text(diagnostic.message))"
     for note in diagnostic.notes {
-      line += "\n  - \(text(note.trimmingCharacters(in: .whitespaces)))"
+      line += "\n  - \(text(String(note.trimmingWhitespace())))"
     }
     return line + "\n"
   }

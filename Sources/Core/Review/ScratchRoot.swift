@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemCalls
 
 /// A temporary host root for one review: a fresh folder under the temporary folder

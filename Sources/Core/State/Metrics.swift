@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// reconcile's metrics in the Prometheus text exposition format, for node_exporter's
 /// textfile collector. Written atomically to the configured file after every `apply`.
@@ -66,7 +66,15 @@ public struct Metrics: Sendable, Equatable {
   }
 
   private func escape(_ label: String) -> String {
-    label.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-      .replacingOccurrences(of: "\n", with: "\\n")
+    var escaped = ""
+    for character in label {
+      switch character {
+      case "\\": escaped += "\\\\"
+      case "\"": escaped += "\\\""
+      case "\n": escaped += "\\n"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
   }
 }

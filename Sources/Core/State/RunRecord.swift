@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What one `apply` did, kept in the state directory's run log and sent to the journal.
 public struct RunRecord: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import SystemCalls
 
 /// Waiting for something the host does on its own time (a user manager logind starts, a
 /// runtime folder it creates), without a busy loop.
@@ -8,11 +8,12 @@ public enum Polling {
   public static func until<T>(
     timeout: Double, interval: Double = 0.2, _ attempt: () throws -> T?
   ) rethrows -> T? {
-    let deadline = Date().addingTimeInterval(timeout)
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: .milliseconds(Int64(timeout * 1000)))
     while true {
       if let value = try attempt() { return value }
-      guard Date() < deadline else { return nil }
-      Thread.sleep(forTimeInterval: interval)
+      guard clock.now < deadline else { return nil }
+      sleep(nanoseconds: Int64(interval * 1_000_000_000))
     }
   }
 }
