@@ -8,48 +8,72 @@ import Musl
 #endif
 
 extension SystemdManagerClient {
-  /// The unit properties `states(of:)` reads.
-  static let stateProperties: Set<String> = [
-    "LoadState", "ActiveState", "SubState", "UnitFileState", "InvocationID", "NeedDaemonReload",
-  ]
-
-  /// Reads the runtime state of each unit: one `Properties.GetAll` per unit on its object
-  /// path (which loads the unit if needed), all sent before the first reply is read, so the
-  /// whole read costs one round trip of latency. A template (`foo@.service`) has no runtime
-  /// state: only its `unitFileState` is read (`Manager.GetUnitFileState`), the rest is empty.
-  /// Changes nothing. `org.freedesktop.DBus.Properties.GetAll`
+  /// Reads the runtime state of each unit without making the manager load any: one
+  /// `Manager.ListUnitsByPatterns` names the units systemd has loaded (it walks the loaded
+  /// units only), then one `Properties.GetAll` per loaded unit reads its state. Asking an
+  /// unloaded unit's object path would load it, making PID 1 parse its files on every run
+  /// only to collect it again; such a unit cannot be active, so it is reported `inactive`
+  /// (`dead`) with an empty load and unit-file state. A template (`foo@.service`) has no
+  /// runtime state: only its `unitFileState` is read (`Manager.GetUnitFileState`). Each batch
+  /// is sent before its first reply is read: two round trips in all. Changes nothing.
   public func states(of units: [UnitName]) throws -> [UnitName: UnitRuntimeState] {
     guard !units.isEmpty else { return [:] }
     return try session.withLock { session throws(SystemdError) in
       let connection = session.connection
-      var requests: [(message: BusMessage, call: String, subject: String)] = []
-      for unit in units {
-        if unit.isTemplate {
-          let message = try connection.methodCall(
-            Self.destination, Self.path, Self.interface, "GetUnitFileState")
-          try message.append(unit.rawValue)
-          requests.append((message, "Manager.GetUnitFileState", unit.rawValue))
-        } else {
-          let message = try connection.methodCall(
-            Self.destination, try Self.objectPath(of: unit), "org.freedesktop.DBus.Properties",
-            "GetAll")
-          try message.append("org.freedesktop.systemd1.Unit")
-          requests.append((message, "Properties.GetAll", unit.rawValue))
-        }
+      let instances = units.filter { !$0.isTemplate }
+      let templates = units.filter(\.isTemplate)
+      var first: [(message: BusMessage, call: String, subject: String)] = []
+      // Patterns match with FNM_NOESCAPE; a unit name has no other glob character.
+      let list = try connection.methodCall(Self.destination, Self.path, Self.interface, "ListUnitsByPatterns")
+      try list.append([String]())
+      try list.append(instances.map(\.rawValue))
+      first.append((list, "Manager.ListUnitsByPatterns", "\(instances.count) units"))
+      for unit in templates {
+        let message = try connection.methodCall(Self.destination, Self.path, Self.interface, "GetUnitFileState")
+        try message.append(unit.rawValue)
+        first.append((message, "Manager.GetUnitFileState", unit.rawValue))
       }
-      let replies = try connection.callAll(requests)
+      let replies = try connection.callAll(first)
+      let loaded = try Self.loadedUnits(from: try replies[0].get())
       var states: [UnitName: UnitRuntimeState] = [:]
-      for (unit, reply) in zip(units, replies) {
-        if unit.isTemplate {
+      for (unit, reply) in zip(templates, replies.dropFirst()) {
+        states[unit] = UnitRuntimeState(
+          loadState: "", activeState: "", subState: "", unitFileState: try reply.get().readString(),
+          invocationID: "")
+      }
+      var second: [(message: BusMessage, call: String, subject: String)] = []
+      var asked: [UnitName] = []
+      for unit in instances {
+        guard loaded.contains(unit.rawValue) else {
           states[unit] = UnitRuntimeState(
-            loadState: "", activeState: "", subState: "",
-            unitFileState: try reply.get().readString(), invocationID: "")
-        } else {
-          states[unit] = try Self.state(from: try reply.get())
+            loadState: "", activeState: "inactive", subState: "dead", unitFileState: "", invocationID: "")
+          continue
         }
+        let message = try connection.methodCall(
+          Self.destination, try Self.objectPath(of: unit), "org.freedesktop.DBus.Properties", "GetAll")
+        try message.append("org.freedesktop.systemd1.Unit")
+        second.append((message, "Properties.GetAll", unit.rawValue))
+        asked.append(unit)
+      }
+      for (unit, reply) in zip(asked, try connection.callAll(second)) {
+        states[unit] = try Self.state(from: try reply.get())
       }
       return states
     }
+  }
+
+  /// The names in a `ListUnitsByPatterns` reply (`a(ssssssouso)`: name, description, load,
+  /// active and sub state, followed unit, object path, job id, type and path).
+  static func loadedUnits(from reply: BusMessage) throws(SystemdError) -> Set<String> {
+    var names: Set<String> = []
+    _ = try reply.enter("a", "(ssssssouso)")
+    while try reply.enter("r", "ssssssouso") {
+      names.insert(try reply.readString())
+      try reply.skip("sssssouso")
+      try reply.exit()
+    }
+    try reply.exit()
+    return names
   }
 
   /// The manager's object path for `unit`, e.g. `/org/freedesktop/systemd1/unit/a_2eservice`.

@@ -16,17 +16,25 @@ extension BedTests {
 
     @Test func reloadEnableStartRestartDriveTheRealManager() throws {
       try ProbeBed.withBed(probe: try staticProbe.get()) { bed in
+        // Not loaded: read without loading it (inactive, no load state).
         let before = try bed.probe(["state", "sbt-a.service"])
-        #expect(before.states?["sbt-a.service"]?.loadState == "not-found")
+        #expect(before.states?["sbt-a.service"]?.loadState == "")
+        #expect(before.states?["sbt-a.service"]?.activeState == "inactive")
 
         try bed.write("/etc/systemd/system/sbt-a.service", unit)
         let reload = try bed.probe(["reload"])
         #expect(reload.error == nil)
         #expect(reload.changingCalls == 1)
+        // Loaded by hand (as a dependency would): now its own state is read.
+        _ = try bed.run(["systemctl", "status", "--no-pager", "sbt-a.service"], check: false)
         let loaded = try #require(
           try bed.probe(["state", "sbt-a.service"]).states?["sbt-a.service"])
-        #expect(loaded.loadState == "loaded")
-        #expect(loaded.unitFileState == "disabled")
+        if loaded.loadState == "loaded" {
+          #expect(loaded.unitFileState == "disabled")
+        } else {
+          // Collected again between the two commands: reported as not loaded.
+          #expect(loaded.loadState == "")
+        }
         #expect(loaded.activeState == "inactive")
         #expect(loaded.invocationID == "")
 
@@ -63,11 +71,12 @@ extension BedTests {
         #expect(!bed.exists("/etc/systemd/system/multi-user.target.wants/sbt-a.service"))
         let stopped = try bed.probe(["state", "sbt-a.service"]).states?["sbt-a.service"]
         #expect(stopped?.activeState == "inactive")
-        #expect(stopped?.unitFileState == "disabled")
+        // Still loaded (disabled), or already collected (no unit-file state read).
+        #expect(stopped?.unitFileState == "disabled" || stopped?.loadState == "")
       }
     }
 
-    @Test func readingStatesChangesNothingAndCostsOneCallPerUnit() throws {
+    @Test func readingStatesChangesNothingAndCostsOneCallPerLoadedUnit() throws {
       try ProbeBed.withBed(probe: try staticProbe.get()) { bed in
         let units = [
           "systemd-journald.service", "dbus.service", "systemd-logind.service",
@@ -78,10 +87,14 @@ extension BedTests {
         let read = try bed.probe(["state"] + units)
         #expect(read.error == nil)
         #expect(read.changingCalls == 0)
-        #expect(read.methodCalls == units.count)
+        // One list of the loaded units, one GetUnitFileState for the template, one GetAll
+        // for each of the eight loaded units; none for no-such-unit.service.
+        #expect(read.methodCalls == 1 + 1 + 8)
         #expect(read.states?.count == units.count)
         #expect(read.states?["dbus.service"]?.activeState == "active")
-        #expect(read.states?["no-such-unit.service"]?.loadState == "not-found")
+        #expect(read.states?["dbus.service"]?.loadState == "loaded")
+        #expect(read.states?["no-such-unit.service"]?.loadState == "")
+        #expect(read.states?["no-such-unit.service"]?.activeState == "inactive")
         // A template has no runtime state, only its unit file state.
         #expect(read.states?["getty@.service"]?.unitFileState == "enabled")
         #expect(read.states?["getty@.service"]?.activeState == "")
@@ -89,6 +102,24 @@ extension BedTests {
           "states of \(units.count) units: \(read.methodCalls ?? 0) calls, \(read.seconds ?? 0) s")
         let after = try bed.run(["journalctl", "-o", "cat", "-u", "init.scope"]).output
         #expect(!after.dropFirst(before.count).contains("Reloading"))
+      }
+    }
+
+    @Test func readingTheStateOfAnUnloadedUnitDoesNotLoadIt() throws {
+      try ProbeBed.withBed(probe: try staticProbe.get()) { bed in
+        try bed.write("/etc/systemd/system/sbt-idle.service", unit)
+        #expect(try bed.probe(["reload"]).error == nil)
+        let isLoaded = { () throws -> Bool in
+          try bed.run(["systemctl", "list-units", "--all", "--no-legend", "sbt-idle.service"]).output
+            .contains("sbt-idle.service")
+        }
+        #expect(try !isLoaded())
+        let read = try bed.probe(["state", "sbt-idle.service", "dbus.service"])
+        #expect(read.states?["sbt-idle.service"]?.activeState == "inactive")
+        #expect(read.states?["sbt-idle.service"]?.loadState == "")
+        #expect(read.states?["dbus.service"]?.loadState == "loaded")
+        #expect(read.methodCalls == 2)
+        #expect(try !isLoaded())
       }
     }
 

@@ -5,7 +5,9 @@
 /// Implementations count the calls that change state so tests and the benchmark can show that
 /// a no-op run made none.
 public protocol ServiceManager: AnyObject, Sendable {
-  /// Reads the runtime state of each unit (one D-Bus round trip per unit at most).
+  /// Reads the runtime state of each unit without making the manager load one: a unit it
+  /// has not loaded is reported `inactive` (`dead`) with an empty load and unit-file state
+  /// (it cannot be active, and its files are read when something needs it).
   func states(of units: [UnitName]) throws -> [UnitName: UnitRuntimeState]
 
   /// `daemon-reload`: re-reads all unit files. `Manager.Reload`
@@ -32,13 +34,15 @@ public protocol ServiceManager: AnyObject, Sendable {
 
 /// What systemd reports about a unit at runtime.
 public struct UnitRuntimeState: Sendable, Codable, Hashable {
-  /// `LoadState`: loaded, not-found, masked, error...
+  /// `LoadState`: loaded, not-found, masked, error...; empty when the manager has not
+  /// loaded the unit.
   public var loadState: String
   /// `ActiveState`: active, inactive, failed, activating...
   public var activeState: String
   /// `SubState`: running, exited, dead, waiting...
   public var subState: String
-  /// `UnitFileState`: enabled, disabled, static, masked, linked...
+  /// `UnitFileState`: enabled, disabled, static, masked, linked...; empty when the manager
+  /// has not loaded the unit (templates excepted: theirs is always read).
   public var unitFileState: String
   /// `InvocationID` as 32 hex digits, empty when the unit never ran.
   public var invocationID: String
