@@ -123,13 +123,8 @@ public struct Descriptor: ~Copyable {
 
   /// Writes all of `bytes`. `write(2)`
   public func writeAll(_ bytes: [UInt8]) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let n = try bytes.withUnsafeBytes { (buffer) throws -> Int in
-        try check("write") { Glibc.write(raw, buffer.baseAddress! + offset, buffer.count - offset) }
-      }
-      offset += n
-    }
+    let fd = raw
+    if let code = bytes.withUnsafeBytes({ write(all: $0, to: fd) }) { throw SystemCallError("write", code: code) }
   }
 
   /// Flushes the file (or directory) to stable storage. `fsync(2)`
@@ -290,4 +285,20 @@ extension Descriptor {
     }
     if durable { try sync() }
   }
+}
+
+/// Writes all of `bytes` to descriptor `fd`, retrying after a signal and while a non-blocking
+/// descriptor is full; the `errno` of a failed write, nil when everything was written. The one
+/// write loop of the package (callers throw, or not, as they need). `write(2)`
+func write(all bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
+  var offset = 0
+  while offset < bytes.count {
+    let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+    if written < 0 {
+      if errno == EINTR || errno == EAGAIN { continue }
+      return errno
+    }
+    offset += written
+  }
+  return nil
 }

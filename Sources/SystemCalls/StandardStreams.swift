@@ -6,20 +6,11 @@ import Musl
 
 /// The process's standard output and error, written without buffering, and its end.
 public enum StandardStreams {
-  /// Writes all of `text` to descriptor `fd` (1 or 2), retrying after signals. A failed write
-  /// (a closed pipe, a full disk) drops the rest, as `print` does: output is not worth a
-  /// crash. `write(2)`
+  /// Writes all of `text` to descriptor `fd` (1 or 2). A failed write (a closed pipe, a full
+  /// disk) drops the rest, as `print` does: output is not worth a crash. `write(2)`
   public static func write(_ text: String, to fd: Int32) {
     var text = text
-    text.withUTF8 { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { return }
-        offset += n
-      }
-    }
+    _ = text.withUTF8 { SystemCalls.write(all: UnsafeRawBufferPointer($0), to: fd) }
   }
 
   /// Ends the process with `code`, running the C library's exit handlers but no Swift

@@ -103,7 +103,9 @@ extension Subprocess {
       if masterReady & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
         let count = read(terminal.master.raw, &buffer, buffer.count)
         if count > 0 {
-          try write(1, buffer, count)
+          if let code = buffer.prefix(count).withUnsafeBytes({ write(all: $0, to: 1) }) {
+            throw SystemCallError("write", code: code)
+          }
         } else if count == 0 || errno != EINTR && errno != EAGAIN {
           outputDone = true  // EIO: every descriptor of the other side is closed
         }
@@ -143,16 +145,4 @@ extension Subprocess {
     }
   }
 
-  /// Writes the first `count` bytes of `buffer` to `fd`. `write(2)`
-  private static func write(_ fd: Int32, _ buffer: [UInt8], _ count: Int) throws(SystemCallError) {
-    var offset = 0
-    while offset < count {
-      let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, count - offset) }
-      if written < 0 {
-        if errno == EINTR || errno == EAGAIN { continue }
-        throw SystemCallError("write")
-      }
-      offset += written
-    }
-  }
 }
