@@ -178,9 +178,7 @@ struct AccountTableCacheTests {
   func sharedOnce() throws {
     let root = try ScratchRoot()
     defer { root.remove() }
-    var host = Host(
-      fs: try RootedFileSystem(root: root.path),
-      facts: HostFacts(name: "test", live: false, stateDirectory: HostPath("/var/lib/reconcile")!))
+    var host = try offlineHost(root)
     #expect(try AccountFiles(host: host).passwd().entries.count == 20)  // no shared tables: read
     host.accountTables = AccountTableCache()
     let observing = AccountFiles(host: host)
@@ -212,9 +210,7 @@ struct ObservedAccountsIndexTests {
     defer { root.remove() }
     try root.append("passwd", "alice:x:1000:1000::/home/alice:/bin/bash\nalice:x:1001:1001::/x:/bin/sh\n")
     try root.append("group", "alice:x:1000:\nstaff2:x:1000:alice\nalice:x:1002:\n")
-    let host = Host(
-      fs: try RootedFileSystem(root: root.path),
-      facts: HostFacts(name: "test", live: false, stateDirectory: HostPath("/var/lib/reconcile")!))
+    let host = try offlineHost(root)
     let observed = try UsersPlugin().observe(DesiredAccounts(), ledger: Ledger(), host: host)
     let decoded = try JSONDecoder().decode(
       ObservedAccounts.self, from: try JSONEncoder().encode(observed))
@@ -230,4 +226,11 @@ struct ObservedAccountsIndexTests {
     #expect(observed.groupName(1000) == decoded.groupName(1000))
     #expect(observed.supplementaryGroups(of: "alice") == ["staff2"])
   }
+}
+
+/// A host that is not live, over `root`.
+private func offlineHost(_ root: ScratchRoot) throws -> Core.Host {
+  Host(
+    fs: try RootedFileSystem(root: root.path),
+    facts: HostFacts(name: "test", live: false, stateDirectory: HostPath("/var/lib/reconcile")!))
 }

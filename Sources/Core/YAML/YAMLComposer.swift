@@ -115,7 +115,6 @@ struct YAMLComposer {
   /// Fails on keys that appear twice in one mapping (by their text: `1` and `'1'` are the
   /// same key, as `MappingReader` reads them), at the first repetition.
   private static func checkDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(YAMLLoadError) {
-    var first: [String: SourcePosition] = [:]
     var repeated: [(key: String, at: SourcePosition, first: SourcePosition)] = []
     if pairs.count <= 16 {
       for (index, pair) in pairs.enumerated() {
@@ -125,6 +124,7 @@ struct YAMLComposer {
         }
       }
     } else {
+      var first: [String: SourcePosition] = [:]
       first.reserveCapacity(pairs.count)
       for pair in pairs {
         let key = pair.key.scalar ?? ""
