@@ -30,8 +30,9 @@ extension PodmanPlugin {
     }
     let accounts = AccountFiles(host: host)
     let passwd = try accounts.passwd()
-    let subuid = try accounts.read("/etc/subuid").map(Self.subordinateStarts) ?? [:]
-    let subgid = try accounts.read("/etc/subgid").map(Self.subordinateStarts) ?? [:]
+    let wanted = Set(users)
+    let subuid = try accounts.read("/etc/subuid").map { Self.subordinateStarts($0, of: wanted) } ?? [:]
+    let subgid = try accounts.read("/etc/subgid").map { Self.subordinateStarts($0, of: wanted) } ?? [:]
     for user in users {
       guard let entry = passwd.entry(named: user) else { continue }
       let home = HostPath(entry.home)
@@ -70,14 +71,22 @@ extension PodmanPlugin {
     return String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
   }
 
-  /// The first range's start of each user in a subuid/subgid file.
-  static func subordinateStarts(_ bytes: [UInt8]) -> [String: UInt32] {
+  /// The first range's start of each of `users` in a subuid/subgid file. Cut on the bytes,
+  /// as newuidmap reads it: the file has a line for every account of the host and only the
+  /// containers' users are wanted (cutting the whole text into characters cost more than the
+  /// rest of observing).
+  static func subordinateStarts(_ bytes: [UInt8], of users: Set<String>) -> [String: UInt32] {
     var result: [String: UInt32] = [:]
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-      let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-      guard fields.count == 3, let start = UInt32(fields[1]), result[String(fields[0])] == nil
+    for line in bytes.split(separator: UInt8(ascii: "\n")) {
+      let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+      guard fields.count == 3, !fields[1].isEmpty,
+        fields[1].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
       else { continue }
-      result[String(fields[0])] = start
+      let owner = String(decoding: fields[0], as: UTF8.self)
+      guard users.contains(owner), result[owner] == nil,
+        let start = UInt32(String(decoding: fields[1], as: UTF8.self))
+      else { continue }
+      result[owner] = start
     }
     return result
   }
