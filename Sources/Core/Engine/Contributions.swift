@@ -69,10 +69,13 @@ public struct GeneratedDropIn: Sendable {
   /// takes at `daemon-reload` alone (`OnFailure=`, the start limit): then a change only
   /// reloads, and turning failure email on never restarts a running service.
   public var restartsUnit: Bool
+  /// `contents` parsed, when the plugin has it at hand (the units plugin parses it otherwise):
+  /// a drop-in many units share is then parsed once, not once per unit.
+  public var parsed: UnitFile?
 
   public init(
     scope: UnitScope = .system, unit: UnitName, fileName: String, contents: [UInt8], origin: String,
-    position: SourcePosition? = nil, restartsUnit: Bool = true
+    position: SourcePosition? = nil, restartsUnit: Bool = true, parsed: UnitFile? = nil
   ) {
     self.scope = scope
     self.unit = unit
@@ -81,6 +84,7 @@ public struct GeneratedDropIn: Sendable {
     self.origin = origin
     self.position = position
     self.restartsUnit = restartsUnit
+    self.parsed = parsed
   }
 }
 

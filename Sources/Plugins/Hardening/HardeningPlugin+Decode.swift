@@ -29,6 +29,7 @@ extension HardeningPlugin {
     let profiles = HardeningProfile.resolve(declared.profiles, diagnostics: &diagnostics)
     let candidates = Self.candidates(declarations, contributions)
     var desired = DesiredHardening(hostLimit: declared.hostLimit?.value)
+    var rendered = RenderedDropIns()
 
     // Searching the candidates once per declared unit made decoding quadratic.
     let installed = Set(candidates.map { $0.name })
@@ -47,14 +48,16 @@ extension HardeningPlugin {
         continue
       }
       if let scored = score(
-        candidate, unit, profiles: profiles, declared: declared, diagnostics: &diagnostics)
+        candidate, unit, profiles: profiles, declared: declared, rendered: &rendered,
+        diagnostics: &diagnostics)
       {
-        desired.units.append(scored)
-        if let dropIn = scored.dropIn {
+        desired.units.append(scored.unit)
+        if let dropIn = scored.unit.dropIn {
           contributions.dropIns.append(
             GeneratedDropIn(
               scope: candidate.scope, unit: candidate.name, fileName: HardeningProfile.dropInName,
-              contents: dropIn, origin: Self.origin, position: unit?.position))
+              contents: dropIn, origin: Self.origin, position: unit?.position,
+              parsed: scored.parsedDropIn))
         }
       }
     }
@@ -95,7 +98,8 @@ extension HardeningPlugin {
     for dropIn in contributions.dropIns {
       guard let index = index[key(dropIn.scope, dropIn.unit)],
         dropIn.fileName != HardeningProfile.dropInName,
-        case .success(let parsed) = UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self))
+        let parsed = dropIn.parsed
+          ?? (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get())
       else { continue }
       result[index].dropIns.append((dropIn.fileName, dropIn.contents, parsed))
     }
@@ -103,12 +107,13 @@ extension HardeningPlugin {
   }
 
   /// Builds the drop-in of `candidate` from its declaration, scores the result and checks
-  /// it against its limit.
+  /// it against its limit; returns the unit and its drop-in parsed (for the units plugin).
   private func score(
     _ candidate: Candidate, _ unit: HardeningDeclarations.Unit?,
     profiles: [String: HardeningProfile],
-    declared: HardeningDeclarations, diagnostics: inout Diagnostics
-  ) -> DesiredHardening.Unit? {
+    declared: HardeningDeclarations, rendered: inout RenderedDropIns,
+    diagnostics: inout Diagnostics
+  ) -> (unit: DesiredHardening.Unit, parsedDropIn: UnitFile?)? {
     let name = candidate.name
     let installed = candidate.merged()
     let needs = UnitNeeds(unit: installed, generatedByPodman: candidate.generatedByPodman)
@@ -162,12 +167,10 @@ extension HardeningPlugin {
       dropIn = HardeningProfile(name: label, summary: base.summary, directives: kept)
     }
 
-    let dropInText = dropIn?.dropIn
-    let dropInBytes = dropInText.map { Array($0.utf8) }
+    let rendering = dropIn.map { rendered.dropIn(of: $0) }
+    let dropInBytes = rendering?.bytes
     var merged = installed
-    if let dropInText,
-      case .success(let parsed) = UnitFile.parse(dropInText, file: HardeningProfile.dropInName)
-    {
+    if let parsed = rendering?.parsed {
       merged = candidate.merged(with: (HardeningProfile.dropInName, parsed))
     }
     let report = ExposureReport(unit: merged, name: name)
@@ -193,10 +196,11 @@ extension HardeningPlugin {
     var dropIns = Dictionary(
       candidate.dropIns.map { ($0.name, $0.contents) }, uniquingKeysWith: { a, _ in a })
     if let dropInBytes { dropIns[HardeningProfile.dropInName] = dropInBytes }
-    return DesiredHardening.Unit(
+    let scored = DesiredHardening.Unit(
       scope: candidate.scope, name: name, dropIn: dropInBytes, unitFile: candidate.contents,
       dropIns: dropIns, exposure: report.exposure, limit: limit, reason: unit?.reason?.value,
       isException: isException)
+    return (scored, rendering?.parsed)
   }
 
   /// The worst checks of a unit above its limit, each with the directive that fixes it, as
