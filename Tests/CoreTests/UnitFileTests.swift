@@ -63,6 +63,16 @@ import Testing
     #expect(merged.value("Service", "WantedBy") == nil)
     #expect(merged.hasSection("Install") && !base.hasSection("Install"))
 
+    // The assignments of some keys, in any section, in file order, as `assignments` has them.
+    #expect(
+      merged.assignments(ofKeys: ["WantedBy", "User"]).map { "\($0.section).\($0.key)=\($0.value)" }
+        == ["Service.User=a", "Service.User=b", "Install.WantedBy=multi-user.target"])
+    #expect(merged.assignments(ofKeys: ["User"]).map(\.file) == ["a.service", "a.service.d/x.conf"])
+    #expect(merged.assignments(ofKeys: ["Use", "Users", ""]).isEmpty)
+    #expect(
+      merged.assignments(ofKeys: ["Description"])
+        == merged.assignments.filter { $0.key == "Description" })
+
     // The same assignments laid out another way are equal, with equal hashes.
     let rebuilt = UnitFile(assignments: Array(merged.assignments))
     #expect(rebuilt == merged)
@@ -121,5 +131,27 @@ import Testing
     #expect(UnitName("report.timer")?.template == nil)
     #expect(UnitName("report.timer")?.defaultTriggered?.rawValue == "report.service")
     #expect(UnitName("report.service")?.isTrigger == false)
+  }
+
+  // The parts of a name: suffix, stem, template and instance, and what a trigger starts.
+  @Test(
+    arguments: [
+      ("report.timer", "timer", "report", nil, nil, "report.service"),
+      ("status-email@.service", "service", "status-email@", nil, nil, nil),
+      ("status-email@bitcoind.service", "service", "status-email@bitcoind", "status-email@.service", "bitcoind", nil),
+      ("backup@daily.v2.timer", "timer", "backup@daily.v2", "backup@.timer", "daily.v2", "backup@daily.v2.service"),
+      ("srv-data.automount", "automount", "srv-data", nil, nil, "srv-data.mount"),
+      ("x\\x2dy.path", "path", "x\\x2dy", nil, nil, "x\\x2dy.service"),
+      ("a.b.socket", "socket", "a.b", nil, nil, "a.b.service"),
+    ] as [(String, String, String, String?, String?, String?)])
+  func parts(name: String, suffix: String, stem: String, template: String?, instance: String?, triggers: String?) throws
+  {
+    let unit = try #require(UnitName(name))
+    #expect(unit.suffix == suffix)
+    #expect(unit.stem == stem)
+    #expect(unit.template?.rawValue == template)
+    #expect(unit.instance == instance)
+    #expect(unit.isTrigger == (triggers != nil))
+    #expect(unit.defaultTriggered?.rawValue == triggers)
   }
 }

@@ -303,6 +303,13 @@ public struct UnitFile: Sendable, Hashable {
     lastIndex(section, key).map(assignment(at:))
   }
 
+  /// The assignments of any of `keys`, in any section, in file order. Only those are made:
+  /// walking `assignments` makes three strings for every line of the file.
+  public func assignments(ofKeys keys: [String]) -> [Assignment] {
+    records.indices.filter { index in keys.contains { equals(records[index].key, $0) } }
+      .map(assignment(at:))
+  }
+
   /// Whether `record` assigns `key` in `section`.
   private func sets(_ record: Record, _ section: String, _ key: String) -> Bool {
     equals(record.key, key) && equals(record.section, section)

@@ -58,12 +58,14 @@ public struct UnitName: Sendable, Hashable, Codable, Comparable, CustomStringCon
   }
 
   /// The type suffix without the dot, e.g. `timer`.
-  public var suffix: String {
-    String(rawValue[rawValue.index(after: rawValue.lastIndex(of: ".")!)...])
-  }
+  public var suffix: String { String(rawValue[rawValue.utf8.index(after: lastDot)...]) }
 
   /// The name without its suffix, e.g. `report` for `report.timer`.
-  public var stem: String { String(rawValue[..<rawValue.lastIndex(of: ".")!]) }
+  public var stem: String { String(rawValue[..<lastDot]) }
+
+  /// Where the suffix's dot is, found on the bytes (a valid name is ASCII; a search of
+  /// characters from the end cost thousands of instructions a name).
+  private var lastDot: String.Index { rawValue.utf8.lastIndex(of: UInt8(ascii: "."))! }
 
   /// Whether this is a template such as `status-email@.service`.
   public var isTemplate: Bool {

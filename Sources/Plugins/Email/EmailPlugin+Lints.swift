@@ -12,12 +12,11 @@ extension EmailPlugin {
   /// there ("Unknown key name 'OnFailure' in section 'Service', ignoring"), so the unit
   /// silently has no failure handling. An error: it is always a mistake and easy to fix.
   static func lintPlacement(_ units: [RepositoryUnit], diagnostics: inout Diagnostics) {
-    let unitOnly: Set<String> = ["OnFailure", "OnSuccess", "OnFailureJobMode", "OnSuccessJobMode"]
+    let unitOnly = ["OnFailure", "OnSuccess", "OnFailureJobMode", "OnSuccessJobMode"]
     for unit in units {
       let files = [(unit.path, unit.parsed)] + unit.dropIns.map { ($0.path, $0.parsed) }
       for (path, file) in files {
-        for assignment in file.assignments
-        where unitOnly.contains(assignment.key) && assignment.section != "Unit" {
+        for assignment in file.assignments(ofKeys: unitOnly) where assignment.section != "Unit" {
           diagnostics.error(
             "\(assignment.key)= under [\(assignment.section)] does nothing: systemd reads "
               + "it only in [Unit]",

@@ -47,13 +47,25 @@ struct UnitNeeds: Sendable {
     let commands = [
       "ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "ExecReload",
     ]
-    return unit.assignments.contains { assignment in
-      guard assignment.section == "Service", commands.contains(assignment.key) else { return false }
+    return unit.assignments(ofKeys: commands).contains { assignment in
+      guard assignment.section == "Service", mentionsPodman(assignment.value) else { return false }
       return assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains { word in
         let program = word.drop { "@-:+!".contains($0) }.trimmingCharacters(in: "\"'")
         return program.split(separator: "/").last == "podman"
       }
     }
+  }
+
+  /// Whether `text` has `podman` in it, searched on its bytes: few command lines do, and
+  /// cutting each into words of characters cost more than the rest of the unit's needs.
+  private static func mentionsPodman(_ text: String) -> Bool {
+    let utf8 = text.utf8
+    var from = utf8.startIndex
+    while let found = utf8[from...].firstIndex(of: UInt8(ascii: "p")) {
+      if utf8[found...].starts(with: "podman".utf8) { return true }
+      from = utf8.index(after: found)
+    }
+    return false
   }
 
   /// A directive the rule dropped, and why.
