@@ -58,6 +58,28 @@ import Testing
     return (streamed, read, whole)
   }
 
+  @Test func factsAreReadFromTheFileAsWritten() throws {
+    func read(_ bytes: [UInt8]) throws -> Ledger.Facts {
+      var scanner = JSONScanner(bytes)
+      return try Ledger.Facts(reading: &scanner)
+    }
+    func read(_ json: String) throws -> Ledger.Facts { try read(Array(json.utf8)) }
+    #expect(try read(#"{"gid":"12","path":"/etc/a","uid":"9"}"#) == ["uid": "9", "gid": "12", "path": "/etc/a"])
+    #expect(try read("{}") == Ledger.Facts())
+    // Escapes, non-ASCII and empty values.
+    #expect(
+      try read(#"{"links":"/a -> b\n/c -> d","name":"é\u00e9","q":"\"","x":""}"#)
+        == ["links": "/a -> b\n/c -> d", "name": "éé", "q": "\"", "x": ""])
+    // Out of order, and a key twice: sorted, and the last value counts.
+    #expect(try read(#"{"uid":"9","gid":"12","uid":"10"}"#) == ["gid": "12", "uid": "10"])
+    #expect(Array(try read(#"{"b":"1","a":"2"}"#)).map(\.key) == ["a", "b"])
+    // Refused: a value that is no string, a control character, bytes that are not UTF-8.
+    #expect(throws: JSONScanner.Error.self) { try read(#"{"a":1}"#) }
+    #expect(throws: JSONScanner.Error.self) { try read("{\"a\":\"\u{01}\"}") }
+    #expect(throws: JSONScanner.Error.self) { try read([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]) }
+    #expect(throws: JSONScanner.Error.self) { try read(#"{"a":"open"#) }
+  }
+
   @Test("what writeFile writes is streamed, and is what the whole-file parse reads", arguments: [0, 1, 3000])
   func streamsWhatItWrites(entries: Int) throws {
     let ledger = Self.ledger(entries: entries)

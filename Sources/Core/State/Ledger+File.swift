@@ -99,7 +99,7 @@ extension Ledger {
     var applied: String?
     var declared: String?
     var created: Bool?
-    var facts: [(key: String, value: String)] = []
+    var facts = Facts()
     var interrupted: Bool?
     let start = scanner.offset
     try scanner.readObject { scanner, key in
@@ -109,7 +109,7 @@ extension Ledger {
       case "applied": applied = try scanner.readString()
       case "declared": declared = try scanner.readString()
       case "created": created = try scanner.readBool()
-      case "facts": try scanner.readObject { scanner, key in facts.append((key, try scanner.readString())) }
+      case "facts": facts = try Facts(reading: &scanner)
       case "interrupted": interrupted = scanner.readNull() ? nil : try scanner.readBool()
       default: try scanner.skipValue()
       }
@@ -118,7 +118,7 @@ extension Ledger {
       throw JSONScanner.Error(offset: start, reason: "an entry without plugin, applied or created")
     }
     var entry = Entry(
-      plugin: plugin, applied: applied, declared: declared ?? applied, created: created, facts: Facts(facts))
+      plugin: plugin, applied: applied, declared: declared ?? applied, created: created, facts: facts)
     entry.interrupted = interrupted
     return (address, entry)
   }

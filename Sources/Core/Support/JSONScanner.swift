@@ -61,17 +61,7 @@ struct JSONScanner {
     let start = offset
     // The common case: no escapes, so the text is the bytes between the quotes, most often
     // ASCII.
-    let (end, ascii) = bytes.withUnsafeBufferPointer { buffer in
-      var end = start
-      var bits: UInt8 = 0
-      while end < buffer.count {
-        let byte = buffer[end]
-        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-        bits |= byte
-        end += 1
-      }
-      return (end, bits < 0x80)
-    }
+    let (end, ascii) = plainRun(from: start)
     offset = end
     if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
       offset += 1
@@ -121,6 +111,26 @@ struct JSONScanner {
       }
     }
     throw Error(offset: offset, reason: "an unterminated string")
+  }
+
+  /// Reads a string and hands `body` its UTF-8: the document's bytes in place when the
+  /// string has no escapes (no `String` is made), else the decoded text's.
+  mutating func readString(utf8 body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+    skipSpace()
+    let quote = offset
+    try expect(UInt8(ascii: "\""))
+    let start = offset
+    let (end, ascii) = plainRun(from: start)
+    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+      // Escapes (or an error): read as a string from the quote.
+      offset = quote
+      var text = try readString()
+      text.withUTF8(body)
+      return
+    }
+    if !ascii { _ = try utf8(start..<end) }  // checks the bytes are UTF-8
+    offset = end + 1
+    bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
   }
 
   /// Reads `true` or `false`.
@@ -176,6 +186,22 @@ struct JSONScanner {
       UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
       true
     default: false
+    }
+  }
+
+  /// Where the run of plain string bytes from `start` ends (at a quote, a backslash, a
+  /// control character or the end), and whether it is all ASCII.
+  private func plainRun(from start: Int) -> (end: Int, ascii: Bool) {
+    bytes.withUnsafeBufferPointer { buffer in
+      var end = start
+      var bits: UInt8 = 0
+      while end < buffer.count {
+        let byte = buffer[end]
+        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        bits |= byte
+        end += 1
+      }
+      return (end, bits < 0x80)
     }
   }
 
