@@ -43,5 +43,20 @@ import Testing
     let sorted = ["/etc/b", "/etc", "/etc/a/z", "/bin"].compactMap(HostPath.init).sorted()
     #expect(sorted.map(\.description) == ["/bin", "/etc", "/etc/a/z", "/etc/b"])
     #expect(Set([etc, etc.child("x").parent]).count == 1)
+    #expect(HostPath.root.child("é").child("a b").description == "/é/a b")
+  }
+
+  @Test("a component is one name: not empty, not . or .., no slash or NUL, at most 255 bytes")
+  func components() {
+    for name in ["a", "...", ".a", "a.", "..a", "é", String(repeating: "x", count: 255), "a b"] {
+      #expect(HostPath.isValidComponent(name), "\(name)")
+      #expect(HostPath.isValidComponent(Substring(name)), "\(name)")
+      #expect(HostPath("/etc/" + name)?.name == name)
+    }
+    let tooLong = String(repeating: "é", count: 128)
+    for name in ["", ".", "..", "a/b", "/", "a\0", String(repeating: "x", count: 256), tooLong] {
+      #expect(!HostPath.isValidComponent(name), "\(name.debugDescription)")
+      #expect(HostPath("/etc").flatMap { $0.appending(name) } == nil)
+    }
   }
 }

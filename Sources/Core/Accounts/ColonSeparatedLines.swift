@@ -26,8 +26,18 @@ public struct ColonSeparatedLines: Sendable {
 
   /// The colon-separated fields of `line` (one of `lines`), empty ones included.
   public func fields(of line: String) -> [Substring] {
-    plain
-      ? line.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { Substring($0) }
-      : line.split(separator: ":", omittingEmptySubsequences: false)
+    guard plain else { return line.split(separator: ":", omittingEmptySubsequences: false) }
+    // Cut at each colon's byte into an array made at the size of a passwd line (a split
+    // grew its array three times and made each field twice).
+    var fields: [Substring] = []
+    fields.reserveCapacity(8)
+    let utf8 = line.utf8
+    var start = utf8.startIndex
+    while let colon = utf8[start...].firstIndex(of: UInt8(ascii: ":")) {
+      fields.append(line[start..<colon])
+      start = utf8.index(after: colon)
+    }
+    fields.append(line[start...])
+    return fields
   }
 }
