@@ -23,17 +23,19 @@ extension UnitsPlugin {
     // .wants folder, and walking from the root for each one made most of a no-op run's
     // system calls. The declared files come sorted by path, and the ledger's by address, so
     // a folder is walked to about once.
+    var fingerprints: [SharedBytes: String] = [:]
     try host.fs.withReader { reader in
       try desired.files.withUnsafeBufferPointer { files in
         for index in files.indices {
           let path = files.path(at: index)
           if observed.files[path] == nil {
-            observed.files[path] = try Self.observeFile(path, desired: files[index].contents, reader)
+            observed.files[path] = try Self.observeFile(
+              path, desired: files[index].contents, reader, fingerprints: &fingerprints)
           }
         }
       }
       for path in installedPaths where observed.files[path] == nil {
-        observed.files[path] = try Self.observeFile(path, desired: nil, reader)
+        observed.files[path] = try Self.observeFile(path, desired: nil, reader, fingerprints: &fingerprints)
       }
       observed.links.reserveCapacity(linkPaths.count)
       for path in Dictionary(grouping: linkPaths, by: \.parent).values.joined() {
@@ -89,21 +91,42 @@ extension UnitsPlugin {
   /// The file at `path` as found; nil when there is none. Its text is kept for diffs, so not
   /// when its bytes are the `desired` ones: the text of every installed file of a large host
   /// is megabytes.
+  ///
+  /// A file found as desired takes its fingerprint from `fingerprints` when its desired bytes
+  /// are a buffer already hashed: the units hardening gives one profile share one drop-in's
+  /// bytes, which were hashed once per unit (most of the hashing of a large host). The key is
+  /// the buffer's address, unique while every desired file is held (as through `observe`).
   private static func observeFile(
-    _ path: HostPath, desired: [UInt8]?, _ reader: borrowing RootedFileSystem.Reader
+    _ path: HostPath, desired: [UInt8]?, _ reader: borrowing RootedFileSystem.Reader,
+    fingerprints: inout [SharedBytes: String]
   ) throws -> ObservedUnits.File? {
     switch try reader.find(path) {
     case nil:
       return nil
     case .file(let bytes, _):
-      let isDesired = desired == bytes
-      return .init(
-        fingerprint: Fingerprint.of(bytes), text: isDesired ? nil : String(decoding: bytes, as: UTF8.self),
-        isDesired: isDesired)
+      guard let desired, desired == bytes else {
+        return .init(
+          fingerprint: Fingerprint.of(bytes), text: String(decoding: bytes, as: UTF8.self), isDesired: false)
+      }
+      let key = SharedBytes(desired)
+      let fingerprint = fingerprints[key] ?? Fingerprint.of(bytes)
+      fingerprints[key] = fingerprint
+      return .init(fingerprint: fingerprint, text: nil, isDesired: true)
     case .symlink(let target):
       return .init(fingerprint: "symlink:" + target, text: nil)
     case .other:
       return .init(fingerprint: "other", text: nil)
+    }
+  }
+
+  /// An array's buffer: its address and length.
+  struct SharedBytes: Hashable {
+    var address: UInt
+    var count: Int
+
+    init(_ bytes: [UInt8]) {
+      address = bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+      count = bytes.count
     }
   }
 
