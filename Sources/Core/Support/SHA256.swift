@@ -57,10 +57,7 @@ public enum SHA256 {
       withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
         for chunk in stride(from: 0, to: message.count - 63, by: 64) {
           for i in 0..<16 {
-            let j = chunk + i * 4
-            w[i] =
-              UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16
-              | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
+            w[i] = UInt32(bigEndian: message.loadUnaligned(fromByteOffset: chunk + i * 4, as: UInt32.self))
           }
           for i in 16..<64 {
             let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
@@ -68,19 +65,37 @@ public enum SHA256 {
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
           }
           var (a, b, c, d, e, f, g, hh) = h
-          for i in 0..<64 {
-            let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-            let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+          // Eight rounds at a time, each naming the words where they are, instead of moving
+          // all eight words along after every round (a third of the instructions).
+          for i in stride(from: 0, to: 64, by: 8) {
+            round(a, b, c, &d, e, f, g, &hh, k[i] &+ w[i])
+            round(hh, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+            round(g, hh, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+            round(f, g, hh, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+            round(e, f, g, &hh, a, b, c, &d, k[i + 4] &+ w[i + 4])
+            round(d, e, f, &g, hh, a, b, &c, k[i + 5] &+ w[i + 5])
+            round(c, d, e, &f, g, hh, a, &b, k[i + 6] &+ w[i + 6])
+            round(b, c, d, &e, f, g, hh, &a, k[i + 7] &+ w[i + 7])
           }
           h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
         }
       }
     }
+  }
+
+  /// One round: `d` gains T1, `h` becomes T1 + T2 (the new `a`); the caller renames the rest.
+  @inline(__always)
+  private static func round(
+    _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32,
+    _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+  ) {
+    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+    let ch = g ^ (e & (f ^ g))
+    let t1 = h &+ s1 &+ ch &+ kw
+    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+    let maj = (a & b) | (c & (a | b))
+    d = d &+ t1
+    h = t1 &+ s0 &+ maj
   }
 
   /// The digest's 32 bytes, big-endian words in order.
