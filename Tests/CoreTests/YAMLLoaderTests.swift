@@ -158,4 +158,19 @@ import Testing
     #expect(d.errors.first?.message == "unknown key 'enabel' in unit 'x.service'")
     #expect(d.errors.first?.notes.first == "did you mean 'enable'?")
   }
+
+  @Test func keysReadOrAcceptedAreKnownInMappingsOfAnySize() throws {
+    // 72 pairs: what was read is tracked one way for the first 64, another beyond.
+    let (node, _) = load((0..<70).map { "k\($0): \($0)\n" }.joined() + "extra: 1\nlate: 2\n")
+    var d = Diagnostics()
+    var reader = MappingReader(try #require(node), what: "m", diagnostics: &d)
+    for i in 0..<70 where i != 3 && i != 66 { _ = reader.integer("k\(i)", diagnostics: &d) }
+    _ = reader.integer("k5", diagnostics: &d)
+    reader.accept(["late", "absent"])
+    reader.finish(diagnostics: &d)
+    #expect(d.errors.map(\.message) == ["unknown key 'k3' in m", "unknown key 'k66' in m", "unknown key 'extra' in m"])
+    let list = try #require(d.errors.first?.notes.last)
+    let names = (0..<70).filter { $0 != 3 && $0 != 66 }.map { "k\($0)" } + ["late", "absent"]
+    #expect(list == "known keys: " + names.sorted().joined(separator: ", "))
+  }
 }

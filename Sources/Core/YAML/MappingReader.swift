@@ -11,7 +11,13 @@ public struct MappingReader: Sendable {
   /// What the mapping declares, for messages ("unit 'report.timer'").
   public let what: String
   private var pairs: [(key: YAMLNode, value: YAMLNode)]
-  private var known: Set<String> = []
+  /// The keys asked for (read or accepted), in order: for the messages about unknown keys.
+  private var known: [String] = []
+  /// Which pairs were read or accepted: bit i for pair i, a set beyond 64 pairs. (A set of
+  /// the keys asked for hashed every key of every mapping of the repository: a fiftieth of
+  /// a large host's plan.)
+  private var readPairs: UInt64 = 0
+  private var readBeyond: Set<Int> = []
 
   /// Starts reading `node`; when it is not a mapping, records an error and reads as empty.
   public init(_ node: YAMLNode, what: String, diagnostics: inout Diagnostics) {
@@ -35,12 +41,32 @@ public struct MappingReader: Sendable {
 
   /// The node under `key`, marking the key as known.
   public mutating func node(_ key: String) -> YAMLNode? {
-    known.insert(key)
-    return pairs.first { $0.key.scalar == key }?.value
+    remember([key])
+    guard let index = pairs.firstIndex(where: { $0.key.scalar == key }) else { return nil }
+    markRead(index)
+    return pairs[index].value
   }
 
   /// Marks keys as known without reading them.
-  public mutating func accept(_ keys: [String]) { known.formUnion(keys) }
+  public mutating func accept(_ keys: [String]) {
+    remember(keys)
+    for index in pairs.indices where pairs[index].key.scalar.map(keys.contains) == true {
+      markRead(index)
+    }
+  }
+
+  private mutating func remember(_ keys: [String]) {
+    if known.isEmpty { known.reserveCapacity(16) }
+    known += keys
+  }
+
+  private mutating func markRead(_ index: Int) {
+    if index < 64 { readPairs |= 1 << UInt64(index) } else { readBeyond.insert(index) }
+  }
+
+  private func wasRead(_ index: Int) -> Bool {
+    index < 64 ? readPairs & 1 << UInt64(index) != 0 : readBeyond.contains(index)
+  }
 
   /// A text field. Plain and quoted scalars are taken literally.
   public mutating func string(
@@ -143,12 +169,15 @@ public struct MappingReader: Sendable {
   /// Records an error for every key that was not read or accepted, suggesting the closest
   /// known key.
   public func finish(diagnostics: inout Diagnostics) {
-    for (key, _) in pairs {
+    var keysAsked: Set<String>?  // made at the first unknown key
+    for (index, (key, _)) in pairs.enumerated() {
       guard let name = key.scalar else {
         diagnostics.error("keys of \(what) must be text", at: key.position, code: "type")
         continue
       }
-      guard !known.contains(name) else { continue }
+      guard !wasRead(index) else { continue }
+      let known = keysAsked ?? Set(self.known)
+      keysAsked = known
       var notes: [String] = []
       if let suggestion = Spelling.closest(to: name, in: known) { notes.append("did you mean '\(suggestion)'?") }
       let list = known.sorted().joined(separator: ", ")
