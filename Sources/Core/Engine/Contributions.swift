@@ -86,6 +86,11 @@ public struct GeneratedDropIn: Sendable {
     self.restartsUnit = restartsUnit
     self.parsed = parsed
   }
+
+  /// `parsed`, or `contents` parsed now; nil when they do not parse.
+  public var unitFile: UnitFile? {
+    parsed ?? (try? UnitFile.parse(String(decoding: contents, as: UTF8.self)).get())
+  }
 }
 
 /// A user some plugin needs, with what it needs of it. The users plugin creates the user (as

@@ -98,8 +98,7 @@ extension HardeningPlugin {
     for dropIn in contributions.dropIns {
       guard let index = index[key(dropIn.scope, dropIn.unit)],
         dropIn.fileName != HardeningProfile.dropInName,
-        let parsed = dropIn.parsed
-          ?? (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get())
+        let parsed = dropIn.unitFile
       else { continue }
       result[index].dropIns.append((dropIn.fileName, dropIn.contents, parsed))
     }

@@ -70,8 +70,7 @@ extension UnitsPlugin {
       desired.files.append(file)
       origins[file.address] = file.origin
       if dropIn.scope == .system, merged[dropIn.unit] != nil {
-        let parsed =
-          dropIn.parsed ?? (try? UnitFile.parse(String(decoding: dropIn.contents, as: UTF8.self)).get()) ?? UnitFile()
+        let parsed = dropIn.unitFile ?? UnitFile()
         merged[dropIn.unit]?.dropIns.append(UnitPieces.readSections(of: parsed))
       }
     }
