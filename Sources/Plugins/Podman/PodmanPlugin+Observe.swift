@@ -31,8 +31,8 @@ extension PodmanPlugin {
     let accounts = AccountFiles(host: host)
     let passwd = try accounts.passwd()
     let wanted = Set(users)
-    let subuid = try accounts.read("/etc/subuid").map { Self.subordinateStarts($0, of: wanted) } ?? [:]
-    let subgid = try accounts.read("/etc/subgid").map { Self.subordinateStarts($0, of: wanted) } ?? [:]
+    let subuid = try accounts.read("/etc/subuid").map { SubordinateIDLine.firstStarts(in: $0, of: wanted) } ?? [:]
+    let subgid = try accounts.read("/etc/subgid").map { SubordinateIDLine.firstStarts(in: $0, of: wanted) } ?? [:]
     for user in users {
       guard let entry = passwd.entry(named: user) else { continue }
       let home = HostPath(entry.home)
@@ -69,26 +69,6 @@ extension PodmanPlugin {
   private func sysctl(_ path: String, _ fs: RootedFileSystem) throws -> String? {
     guard let bytes = try? fs.read(HostPath(path)!, limit: 64) else { return nil }
     return String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
-  }
-
-  /// The first range's start of each of `users` in a subuid/subgid file. Cut on the bytes,
-  /// as newuidmap reads it: the file has a line for every account of the host and only the
-  /// containers' users are wanted (cutting the whole text into characters cost more than the
-  /// rest of observing).
-  static func subordinateStarts(_ bytes: [UInt8], of users: Set<String>) -> [String: UInt32] {
-    var result: [String: UInt32] = [:]
-    for line in bytes.split(separator: UInt8(ascii: "\n")) {
-      let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-      guard fields.count == 3, !fields[1].isEmpty,
-        fields[1].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-      else { continue }
-      let owner = String(decoding: fields[0], as: UTF8.self)
-      guard users.contains(owner), result[owner] == nil,
-        let start = UInt32(String(decoding: fields[1], as: UTF8.self))
-      else { continue }
-      result[owner] = start
-    }
-    return result
   }
 
   /// A user's rootless podman storage (containers/storage's default graph root).

@@ -55,33 +55,17 @@ public struct SubordinateIDFile: Sendable {
     var records: [Record] = []
     for (index, line) in lines.enumerated() where !line.isEmpty {
       let number = index + 1
-      let fields = text.fields(of: line)
-      func problem(_ message: String, field: Int) {
-        let column = fields[..<min(field, fields.count)].reduce(1) { $0 + $1.count + 1 }
+      let range: SubordinateRange
+      switch SubordinateIDLine.read(line.utf8) {
+      case .success(let read):
+        range = SubordinateRange(owner: String(Substring(read.owner)), start: read.start, count: read.count)
+      case .failure(let problem):
+        let fields = text.fields(of: line)
+        let column = fields[..<min(problem.field, fields.count)].reduce(1) { $0 + $1.count + 1 }
         problems.append(
           .error(
-            message, at: SourcePosition(file: file, line: number, column: column),
-            code: "malformed-subid-line"))
-      }
-      guard fields.count == 3 else {
-        problem("line has \(fields.count) fields where \(file) has 3 (OWNER:START:COUNT)", field: 0)
-        continue
-      }
-      guard !fields[0].isEmpty else {
-        problem("the owner is empty", field: 0)
-        continue
-      }
-      guard let start = decimal(fields[1]) else {
-        problem("the start '\(fields[1])' is not a number from 0 to 4294967295", field: 1)
-        continue
-      }
-      guard let count = decimal(fields[2]), count > 0 else {
-        problem("the count '\(fields[2])' is not a number from 1 to 4294967295", field: 2)
-        continue
-      }
-      let range = SubordinateRange(owner: String(fields[0]), start: start, count: count)
-      guard range.ids != nil else {
-        problem("the range \(start)+\(count) runs past 4294967295", field: 2)
+            message(for: problem, fields: fields, file: file),
+            at: SourcePosition(file: file, line: number, column: column), code: "malformed-subid-line"))
         continue
       }
       records.append(Record(line: number, range: range))
@@ -122,8 +106,16 @@ public struct SubordinateIDFile: Sendable {
     }
   }
 
-  private static func decimal(_ text: Substring) -> UInt32? {
-    guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-    return UInt32(text)
+  /// What is wrong with a line cut into `fields` (three, unless the problem is their count).
+  private static func message(
+    for problem: SubordinateIDLine.Problem, fields: [Substring], file: String
+  ) -> String {
+    switch problem {
+    case .fieldCount(let count): "line has \(count) fields where \(file) has 3 (OWNER:START:COUNT)"
+    case .emptyOwner: "the owner is empty"
+    case .badStart: "the start '\(fields[1])' is not a number from 0 to 4294967295"
+    case .badCount: "the count '\(fields[2])' is not a number from 1 to 4294967295"
+    case .pastEnd(let start, let count): "the range \(start)+\(count) runs past 4294967295"
+    }
   }
 }
