@@ -67,6 +67,7 @@ let package = Package(
       name: "systemd-probe", dependencies: ["SystemdBus", "Core"], path: "Tests/SystemdProbe", exclude: readme),
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "Core", "TestSupport"], exclude: readme),
     .testTarget(name: "SystemTests", dependencies: ["Core", "TestSupport"], exclude: readme),
+    .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"], exclude: readme),
   ],
   swiftLanguageModes: [.v6]
 )

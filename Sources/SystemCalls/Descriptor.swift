@@ -287,16 +287,21 @@ extension Descriptor {
   }
 }
 
-/// Writes all of `bytes` to descriptor `fd`, retrying after a signal and while a non-blocking
-/// descriptor is full; the `errno` of a failed write, nil when everything was written. The one
-/// write loop of the package (callers throw, or not, as they need). `write(2)`
+/// Writes all of `bytes` to descriptor `fd`, retrying after a signal, and waiting (in
+/// `poll(2)`, not spinning) while a non-blocking descriptor is full; the `errno` of a failed
+/// write, nil when everything was written. The one write loop of the package (callers throw,
+/// or not, as they need). `write(2)`
 func write(all bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
   var offset = 0
   while offset < bytes.count {
     let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
     if written < 0 {
-      if errno == EINTR || errno == EAGAIN { continue }
-      return errno
+      let code = errno
+      if code == EINTR { continue }
+      guard code == EAGAIN || code == EWOULDBLOCK else { return code }
+      var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+      if poll(&ready, 1, -1) < 0 && errno != EINTR { return errno }
+      continue
     }
     offset += written
   }

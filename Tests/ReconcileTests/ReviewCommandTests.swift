@@ -59,7 +59,7 @@ import Testing
   @Test("review writes nothing: not to the repository, not to this machine's accounts")
   func reviewWritesNothing() throws {
     let repository = try TreeSnapshot(fixture.path)
-    let accounts = try ["passwd", "group", "shadow", "gshadow", "subuid", "subgid"].map {
+    let accounts = ["passwd", "group", "shadow", "gshadow", "subuid", "subgid"].map {
       (name: $0, bytes: FileManager.default.contents(atPath: "/etc/" + $0))
     }
     for format in ["text", "json", "markdown"] {
