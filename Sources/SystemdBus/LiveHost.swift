@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -33,28 +34,14 @@ struct SystemJournal: EventJournal {
 }
 
 /// A `LoginClient` made on the first call.
-final class LazyLogin: LoginManager, @unchecked Sendable {
-  // The client is created once under the lock and then used only through it.
-  private let lock = NSLockLike()
-  private var client: LoginClient?
+final class LazyLogin: LoginManager, Sendable {
+  // Made once under the lock, then used only through it.
+  private let client = Mutex<LoginClient?>(nil)
 
   func setLinger(uid: UInt32, enabled: Bool) throws {
-    try lock.withLock {
+    try client.withLock { client in
       if client == nil { client = try LoginClient() }
       try client!.setLinger(uid: uid, enabled: enabled)
     }
-  }
-}
-
-/// A pthread mutex, to avoid Foundation in a binding target.
-final class NSLockLike: @unchecked Sendable {
-  // Guarded by itself.
-  private var mutex = pthread_mutex_t()
-  init() { pthread_mutex_init(&mutex, nil) }
-  deinit { pthread_mutex_destroy(&mutex) }
-  func withLock<T>(_ body: () throws -> T) rethrows -> T {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    return try body()
   }
 }
