@@ -5,18 +5,26 @@ import Testing
 /// Reading subuid/subgid lines on their bytes, as newuidmap (shadow's subordinate_parse)
 /// accepts them.
 @Suite struct SubordinateIDLineTests {
+  /// `SubordinateIDLine.read` of a text.
+  static func read(_ line: String) -> Result<SubordinateIDLine.Fields, SubordinateIDLine.Problem> {
+    Array(line.utf8).withUnsafeBufferPointer { SubordinateIDLine.read($0) }
+  }
+
+  /// `SubordinateIDLine.decimal` of a text.
+  static func decimal(_ text: String) -> UInt32? {
+    Array(text.utf8).withUnsafeBufferPointer { SubordinateIDLine.decimal($0) }
+  }
+
   @Test func readsOwnerStartAndCount() throws {
-    let read = try SubordinateIDLine.read(Array("matrix:100000:65536".utf8)).get()
-    #expect(String(decoding: read.owner, as: UTF8.self) == "matrix")
-    #expect(read.start == 100000 && read.count == 65536)
-    let top = try SubordinateIDLine.read(Array("a:4294967295:1".utf8)).get()
-    #expect(top.start == UInt32.max && top.count == 1)
+    #expect(try Self.read("matrix:100000:65536").get() == .init(owner: 0..<6, start: 100000, count: 65536))
+    #expect(try Self.read("a:4294967295:1").get() == .init(owner: 0..<1, start: UInt32.max, count: 1))
   }
 
   @Test func namesWhatIsWrongWithALine() {
     let cases: [(String, SubordinateIDLine.Problem)] = [
       ("matrix:100000", .fieldCount(2)),
       ("matrix:1:2:3:4", .fieldCount(5)),
+      ("matrix", .fieldCount(1)),
       ("", .fieldCount(1)),
       (":1:1", .emptyOwner),
       ("matrix::65536", .badStart),
@@ -30,7 +38,7 @@ import Testing
     ]
     for (line, problem) in cases {
       #expect(throws: Never.self) {
-        guard case .failure(let found) = SubordinateIDLine.read(Array(line.utf8)) else {
+        guard case .failure(let found) = Self.read(line) else {
           Issue.record("'\(line)' was read as a range")
           return
         }
@@ -42,11 +50,11 @@ import Testing
   }
 
   @Test func decimalRefusesWhatIsNotThirtyTwoBitDigits() {
-    #expect(SubordinateIDLine.decimal(Array("0".utf8)) == 0)
-    #expect(SubordinateIDLine.decimal(Array("0100".utf8)) == 100)
-    #expect(SubordinateIDLine.decimal(Array("4294967295".utf8)) == UInt32.max)
+    #expect(Self.decimal("0") == 0)
+    #expect(Self.decimal("0100") == 100)
+    #expect(Self.decimal("4294967295") == UInt32.max)
     for text in ["", "4294967296", "99999999999", "-1", "1a", "١"] {
-      #expect(SubordinateIDLine.decimal(Array(text.utf8)) == nil, "\(text)")
+      #expect(Self.decimal(text) == nil, "\(text)")
     }
   }
 

@@ -25,26 +25,37 @@ public enum SubordinateIDLine {
     }
   }
 
-  /// The owner's bytes, start and count of `line` (without its newline).
-  public static func read<Line: BidirectionalCollection<UInt8>>(
-    _ line: Line
-  ) -> Result<(owner: Line.SubSequence, start: UInt32, count: UInt32), Problem> {
-    let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-    guard fields.count == 3 else {
-      // Counted in full only for the message.
-      return .failure(.fieldCount(line.count { $0 == UInt8(ascii: ":") } + 1))
+  /// A line that is a range: where its owner lies in the line, its start and count.
+  public struct Fields: Equatable, Sendable {
+    public var owner: Range<Int>
+    public var start: UInt32
+    public var count: UInt32
+  }
+
+  /// The fields of `line` (without its newline), read on its bytes in place.
+  public static func read(_ line: UnsafeBufferPointer<UInt8>) -> Result<Fields, Problem> {
+    let colon = UInt8(ascii: ":")
+    guard let first = line.firstIndex(of: colon),
+      let second = line[(first + 1)...].firstIndex(of: colon),
+      !line[(second + 1)...].contains(colon)
+    else {
+      return .failure(.fieldCount(line.count { $0 == colon } + 1))
     }
-    guard !fields[0].isEmpty else { return .failure(.emptyOwner) }
-    guard let start = decimal(fields[1]) else { return .failure(.badStart) }
-    guard let count = decimal(fields[2]), count > 0 else { return .failure(.badCount) }
+    guard first > 0 else { return .failure(.emptyOwner) }
+    guard let start = decimal(UnsafeBufferPointer(rebasing: line[(first + 1)..<second])) else {
+      return .failure(.badStart)
+    }
+    guard let count = decimal(UnsafeBufferPointer(rebasing: line[(second + 1)...])), count > 0 else {
+      return .failure(.badCount)
+    }
     guard UInt64(start) + UInt64(count) <= UInt64(UInt32.max) + 1 else {
       return .failure(.pastEnd(start: start, count: count))
     }
-    return .success((fields[0], start, count))
+    return .success(Fields(owner: 0..<first, start: start, count: count))
   }
 
   /// The value of decimal digits (at least one, nothing else) that fits in 32 bits.
-  public static func decimal(_ digits: some Collection<UInt8>) -> UInt32? {
+  public static func decimal(_ digits: UnsafeBufferPointer<UInt8>) -> UInt32? {
     guard !digits.isEmpty else { return nil }
     var value: UInt32 = 0
     for byte in digits {
@@ -62,10 +73,16 @@ public enum SubordinateIDLine {
   /// lines that are not ranges are passed over (the subids plugin reports them).
   public static func firstStarts(in file: [UInt8], of owners: Set<String>) -> [String: UInt32] {
     var result: [String: UInt32] = [:]
-    for line in file.split(separator: UInt8(ascii: "\n")) {
-      guard case .success(let range) = read(line) else { continue }
-      let owner = String(decoding: range.owner, as: UTF8.self)
-      if owners.contains(owner), result[owner] == nil { result[owner] = range.start }
+    file.withUnsafeBufferPointer { file in
+      var lineStart = 0
+      while lineStart < file.count {
+        let lineEnd = file[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? file.count
+        let line = UnsafeBufferPointer(rebasing: file[lineStart..<lineEnd])
+        lineStart = lineEnd + 1
+        guard case .success(let fields) = read(line) else { continue }
+        let owner = String(decoding: UnsafeBufferPointer(rebasing: line[fields.owner]), as: UTF8.self)
+        if owners.contains(owner), result[owner] == nil { result[owner] = fields.start }
+      }
     }
     return result
   }

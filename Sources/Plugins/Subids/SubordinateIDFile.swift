@@ -55,10 +55,18 @@ public struct SubordinateIDFile: Sendable {
     var records: [Record] = []
     for (index, line) in lines.enumerated() where !line.isEmpty {
       let number = index + 1
+      var lineText = line
+      let read = lineText.withUTF8 { utf8 in
+        SubordinateIDLine.read(utf8).map {
+          SubordinateRange(
+            owner: String(decoding: UnsafeBufferPointer(rebasing: utf8[$0.owner]), as: UTF8.self),
+            start: $0.start, count: $0.count)
+        }
+      }
       let range: SubordinateRange
-      switch SubordinateIDLine.read(line.utf8) {
+      switch read {
       case .success(let read):
-        range = SubordinateRange(owner: String(Substring(read.owner)), start: read.start, count: read.count)
+        range = read
       case .failure(let problem):
         let fields = text.fields(of: line)
         let column = fields[..<min(problem.field, fields.count)].reduce(1) { $0 + $1.count + 1 }
