@@ -12,7 +12,7 @@ struct KnownHostsTests {
     let scratch = try ScratchDirectory()
     for length in [0, 1, 2, 3, 55, 56, 63, 64, 65, 1000] {
       let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-      try bytes.withUnsafeBytes { buffer in
+      bytes.withUnsafeBytes { buffer in
         let fd = open(scratch.join("data"), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         defer { close(fd) }
         #expect(write(fd, buffer.baseAddress, buffer.count) == buffer.count)

@@ -146,6 +146,7 @@ enum LedgerFileReader {
         moreAnnounced = text.last == UInt8(ascii: ",")
         if moreAnnounced { text = text.dropLast() }
         if let keeping, !keeping(text) { return true }
+        if entries.appendWritten(text) { return true }
         var scanner = JSONScanner(Array(text))
         guard let (address, entry) = try? Ledger.readEntry(&scanner),
           let address, scanner.atEnd()

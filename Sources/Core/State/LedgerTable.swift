@@ -291,8 +291,9 @@ final class LedgerTable: Sendable {
 
   /// Collects entries for a table.
   struct Builder {
-    fileprivate var bytes: [UInt8] = []
-    fileprivate var records: [Record] = []
+    /// The entries' texts so far (a reader of ledger lines appends to it, `+WrittenLine`).
+    var bytes: [UInt8] = []
+    var records: [Record] = []
     fileprivate var plugins: [String] = []
     private var pluginNumbers: [String: UInt16] = [:]
 
@@ -304,14 +305,7 @@ final class LedgerTable: Sendable {
 
     /// Adds an entry (of an address given twice, the last counts).
     mutating func append(address: String, entry: Ledger.Entry) {
-      let plugin: UInt16
-      if let known = pluginNumbers[entry.plugin] {
-        plugin = known
-      } else {
-        plugin = UInt16(plugins.count)
-        plugins.append(entry.plugin)
-        pluginNumbers[entry.plugin] = plugin
-      }
+      let plugin = number(ofPlugin: entry.plugin)
       let colon = address.utf8.firstIndex(of: UInt8(ascii: ":"))
       let kindCount = colon.map { address.utf8.distance(from: address.utf8.startIndex, to: $0) }
       let addressSpan = add(address)
@@ -324,9 +318,34 @@ final class LedgerTable: Sendable {
           created: entry.created, interrupted: entry.interrupted.map { $0 ? 2 : 1 } ?? 0))
     }
 
+    /// The index of `plugin` in `plugins`, added when new.
+    private mutating func number(ofPlugin plugin: String) -> UInt16 {
+      if let known = pluginNumbers[plugin] { return known }
+      let number = UInt16(plugins.count)
+      plugins.append(plugin)
+      pluginNumbers[plugin] = number
+      return number
+    }
+
+    /// The index of the plugin named by UTF-8 `name`: a table has a handful, compared on their
+    /// bytes (no string is made unless the name is new).
+    mutating func number(ofPlugin name: UnsafeBufferPointer<UInt8>) -> UInt16 {
+      for (number, plugin) in plugins.enumerated() where plugin.utf8.elementsEqual(name) {
+        return UInt16(number)
+      }
+      return number(ofPlugin: String(decoding: name, as: UTF8.self))
+    }
+
     private mutating func add(_ text: String) -> Span {
       let offset = UInt32(bytes.count)
       bytes.append(contentsOf: text.utf8)
+      return Span(offset: offset, count: UInt32(bytes.count) - offset)
+    }
+
+    /// Adds UTF-8 `text` to `bytes`.
+    mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> Span {
+      let offset = UInt32(bytes.count)
+      bytes.append(contentsOf: text)
       return Span(offset: offset, count: UInt32(bytes.count) - offset)
     }
   }
