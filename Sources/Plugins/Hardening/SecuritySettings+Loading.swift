@@ -30,75 +30,73 @@ extension SecuritySettings {
   }
 
   private mutating func apply(_ key: String, _ value: String, specifiers: UnitSpecifiers) {
-    if let flag = SecuritySettings.booleanDirectives[key] {
+    // One lookup; a switch over the names compared the key with each in turn.
+    guard let directive = SecuritySettings.directives[key] else { return }
+    switch directive {
+    case .boolean(let flag):
       if let on = parseBoolean(value) { self[flag] = on }
-      return
-    }
-    switch key {
-    case "DynamicUser":
+    case .dynamicUser:
       if let on = parseBoolean(value) { dynamicUser = on }
-    case "User":
+    case .user:
       user = value.isEmpty ? nil : specifiers.expand(value)
-    case "SupplementaryGroups":
+    case .supplementaryGroups:
       supplementaryGroups =
         value.isEmpty ? [] : supplementaryGroups + words(value).map(specifiers.expand)
-    case "CapabilityBoundingSet":
+    case .capabilityBoundingSet:
       capabilityBoundingSet = mergeCapabilities(capabilityBoundingSet, value, initial: .max)
-    case "AmbientCapabilities":
+    case .ambientCapabilities:
       ambientCapabilities = mergeCapabilities(ambientCapabilities, value, initial: 0)
-    case "KeyringMode":
+    case .keyringMode:
       if ["inherit", "private", "shared"].contains(value) { keyringMode = value }
-    case "ProtectProc":
+    case .protectProc:
       if ["default", "noaccess", "invisible", "ptraceable"].contains(value) { protectProc = value }
-    case "ProcSubset":
+    case .procSubset:
       if ["all", "pid"].contains(value) { procSubset = value }
-    case "NotifyAccess":
+    case .notifyAccess:
       if ["none", "main", "exec", "all"].contains(value) { notifyAccess = value }
-    case "ProtectHome":
+    case .protectHome:
       if let mode = enumWithBoolean(value, ["read-only", "tmpfs"]) { protectHome = mode }
-    case "ProtectSystem":
+    case .protectSystem:
       if let mode = enumWithBoolean(value, ["full", "strict"]) { protectSystem = mode }
-    case "RestrictNamespaces":
+    case .restrictNamespaces:
       applyRestrictNamespaces(value)
-    case "RestrictAddressFamilies":
+    case .restrictAddressFamilies:
       applyAddressFamilies(value)
-    case "SystemCallFilter":
+    case .systemCallFilter:
       systemCallFilter.apply(value)
-    case "SystemCallArchitectures":
+    case .systemCallArchitectures:
       if value.isEmpty { systemCallArchitectures = [] }
       systemCallArchitectures.formUnion(
         words(value).filter(SecuritySettings.architectures.contains))
-    case "RootDirectory":
+    case .rootDirectory:
       rootDirectory = value.isEmpty ? nil : specifiers.expand(value)
-    case "RootImage":
+    case .rootImage:
       rootImage = value.isEmpty ? nil : specifiers.expand(value)
-    case "UMask":
+    case .umask:
       if let mode = UInt32(value, radix: 8), mode <= 0o7777, value.first?.isNumber == true {
         umask = mode
       }
-    case "Delegate":
+    case .delegate:
       // A boolean, or a list of controllers, which turns delegation on; empty turns it on too.
       self[.delegate] = value.isEmpty ? true : parseBoolean(value) ?? true
-    case "DevicePolicy":
+    case .devicePolicy:
       if ["auto", "closed", "strict"].contains(value) { devicePolicy = value }
-    case "DeviceAllow":
+    case .deviceAllow:
       applyDeviceAllow(value, specifiers: specifiers)
-    case "IPAddressDeny":
+    case .ipAddressDeny:
       ipAddressDeny =
         value.isEmpty
         ? [] : ipAddressDeny + words(value).flatMap { IPAddressPrefix.parse($0) ?? [] }
-    case "IPAddressAllow":
+    case .ipAddressAllow:
       ipAddressAllow =
         value.isEmpty
         ? [] : ipAddressAllow + words(value).flatMap { IPAddressPrefix.parse($0) ?? [] }
-    case "IPIngressFilterPath":
+    case .ipIngressFilterPath:
       ipIngressFilterPaths = value.isEmpty ? [] : ipIngressFilterPaths + [value]
-    case "IPEgressFilterPath":
+    case .ipEgressFilterPath:
       ipEgressFilterPaths = value.isEmpty ? [] : ipEgressFilterPaths + [value]
-    case "LoadCredentialEncrypted", "SetCredentialEncrypted":
+    case .loadCredentialEncrypted, .setCredentialEncrypted:
       if !value.isEmpty { hasEncryptedCredentials = true }
-    default:
-      return
     }
   }
 
@@ -220,21 +218,20 @@ extension SecuritySettings {
       if hasEncryptedCredentials { addDevice("/dev/tpmrm0", "rw") }
     }
     let allow = addressFamiliesAllowList
-    var restricted: [Flag: Bool] = [
-      .restrictAddressFamilyInet: allow, .restrictAddressFamilyUnix: allow,
-      .restrictAddressFamilyNetlink: allow, .restrictAddressFamilyPacket: allow,
-      .restrictAddressFamilyOther: allow,
+    let restricted: [Flag] = [
+      .restrictAddressFamilyInet, .restrictAddressFamilyUnix, .restrictAddressFamilyNetlink,
+      .restrictAddressFamilyPacket, .restrictAddressFamilyOther,
     ]
+    for flag in restricted { self[flag] = allow }
     for family in addressFamilies where family != 0 {
       switch family {
-      case AddressFamily.inet, AddressFamily.inet6: restricted[.restrictAddressFamilyInet] = !allow
-      case AddressFamily.unix: restricted[.restrictAddressFamilyUnix] = !allow
-      case AddressFamily.netlink: restricted[.restrictAddressFamilyNetlink] = !allow
-      case AddressFamily.packet: restricted[.restrictAddressFamilyPacket] = !allow
-      default: restricted[.restrictAddressFamilyOther] = !allow
+      case AddressFamily.inet, AddressFamily.inet6: self[.restrictAddressFamilyInet] = !allow
+      case AddressFamily.unix: self[.restrictAddressFamilyUnix] = !allow
+      case AddressFamily.netlink: self[.restrictAddressFamilyNetlink] = !allow
+      case AddressFamily.packet: self[.restrictAddressFamilyPacket] = !allow
+      default: self[.restrictAddressFamilyOther] = !allow
       }
     }
-    for (flag, on) in restricted { self[flag] = on }
   }
 
   /// The user name `DynamicUser=` picks without `User=`: the unit's prefix when it is a valid
@@ -260,16 +257,37 @@ extension SecuritySettings {
     "RestrictSUIDSGID": .restrictSUIDSGID, "RemoveIPC": .removeIPC,
   ]
 
-  /// Every `[Service]` directive the loader reads (the boolean ones and those of `apply`):
-  /// the directives whose value moves the exposure.
-  static let scoredDirectives: Set<String> = Set(booleanDirectives.keys).union([
-    "DynamicUser", "User", "SupplementaryGroups", "CapabilityBoundingSet", "AmbientCapabilities",
-    "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "ProtectHome", "ProtectSystem",
-    "RestrictNamespaces", "RestrictAddressFamilies", "SystemCallFilter", "SystemCallArchitectures",
-    "RootDirectory", "RootImage", "UMask", "Delegate", "DevicePolicy", "DeviceAllow",
-    "IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath",
-    "LoadCredentialEncrypted", "SetCredentialEncrypted",
-  ])
+  /// What a `[Service]` directive the loader reads sets (`apply`).
+  enum Directive: Hashable {
+    case boolean(Flag)
+    case dynamicUser, user, supplementaryGroups, capabilityBoundingSet, ambientCapabilities
+    case keyringMode, protectProc, procSubset, notifyAccess, protectHome, protectSystem
+    case restrictNamespaces, restrictAddressFamilies, systemCallFilter, systemCallArchitectures
+    case rootDirectory, rootImage, umask, delegate, devicePolicy, deviceAllow
+    case ipAddressDeny, ipAddressAllow, ipIngressFilterPath, ipEgressFilterPath
+    case loadCredentialEncrypted, setCredentialEncrypted
+  }
+
+  /// Every `[Service]` directive the loader reads, by name.
+  static let directives: [String: Directive] = booleanDirectives.mapValues { .boolean($0) }.merging(
+    [
+      "DynamicUser": .dynamicUser, "User": .user, "SupplementaryGroups": .supplementaryGroups,
+      "CapabilityBoundingSet": .capabilityBoundingSet, "AmbientCapabilities": .ambientCapabilities,
+      "KeyringMode": .keyringMode, "ProtectProc": .protectProc, "ProcSubset": .procSubset,
+      "NotifyAccess": .notifyAccess, "ProtectHome": .protectHome, "ProtectSystem": .protectSystem,
+      "RestrictNamespaces": .restrictNamespaces, "RestrictAddressFamilies": .restrictAddressFamilies,
+      "SystemCallFilter": .systemCallFilter, "SystemCallArchitectures": .systemCallArchitectures,
+      "RootDirectory": .rootDirectory, "RootImage": .rootImage, "UMask": .umask, "Delegate": .delegate,
+      "DevicePolicy": .devicePolicy, "DeviceAllow": .deviceAllow, "IPAddressDeny": .ipAddressDeny,
+      "IPAddressAllow": .ipAddressAllow, "IPIngressFilterPath": .ipIngressFilterPath,
+      "IPEgressFilterPath": .ipEgressFilterPath, "LoadCredentialEncrypted": .loadCredentialEncrypted,
+      "SetCredentialEncrypted": .setCredentialEncrypted,
+    ]
+  ) { boolean, _ in boolean }
+
+  /// Every `[Service]` directive the loader reads: the directives whose value moves the
+  /// exposure.
+  static let scoredDirectives = Set(directives.keys)
 
   /// Names `SystemCallArchitectures=` accepts (`seccomp_arch_from_string()`).
   static let architectures: Set<String> = [

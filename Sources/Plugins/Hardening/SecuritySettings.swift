@@ -8,7 +8,7 @@
 /// text of the file.
 public struct SecuritySettings: Sendable, Hashable {
   /// A boolean setting that a check reads directly.
-  public enum Flag: String, Sendable, Hashable, CaseIterable {
+  public enum Flag: Int, Sendable, Hashable, CaseIterable {
     case privateDevices, privateMounts, privateNetwork, privateTmp, privateUsers
     case protectControlGroups, protectKernelModules, protectKernelTunables, protectKernelLogs
     case protectClock, protectHostname, lockPersonality, memoryDenyWriteExecute
@@ -16,14 +16,21 @@ public struct SecuritySettings: Sendable, Hashable {
     /// `RestrictAddressFamilies=` keeps the service from allocating sockets of that kind.
     case restrictAddressFamilyInet, restrictAddressFamilyUnix, restrictAddressFamilyNetlink
     case restrictAddressFamilyPacket, restrictAddressFamilyOther
+
+    /// The flag's bit in `SecuritySettings.flagBits`.
+    var bit: UInt32 { 1 << UInt32(rawValue) }
   }
 
   /// The unit's id, e.g. `report.service`, or `foo@i.service` for the template `foo@.service`.
   public var id: String
   /// `DefaultDependencies=` of `[Unit]`.
   public var defaultDependencies = true
+  /// The boolean settings that are on, a bit each (`Flag.bit`): set and read for every
+  /// directive of every scored unit, where a `Set` hashed each time.
+  private var flagBits: UInt32 = 0
+
   /// The boolean settings that are on.
-  public var flags: Set<Flag> = []
+  public var flags: Set<Flag> { Set(Flag.allCases.filter { self[$0] }) }
   /// `AmbientCapabilities=` as a bit mask of capability numbers.
   public var ambientCapabilities: UInt64 = 0
   /// `CapabilityBoundingSet=` as a bit mask; all bits when unset.
@@ -80,8 +87,8 @@ public struct SecuritySettings: Sendable, Hashable {
 
   /// Whether `flag` is on.
   public subscript(flag: Flag) -> Bool {
-    get { flags.contains(flag) }
-    set { if newValue { flags.insert(flag) } else { flags.remove(flag) } }
+    get { flagBits & flag.bit != 0 }
+    set { flagBits = newValue ? flagBits | flag.bit : flagBits & ~flag.bit }
   }
 
   /// Whether the service runs as root: `User=` unset, `root` or `0`, and no `DynamicUser=`
