@@ -2,7 +2,8 @@
 // reconcile: a git-backed host-state reconciler. Layers: SystemCalls (POSIX shim) ->
 // Core (model, loader, engine) -> Plugins/* (one target each) -> reconcile (command line).
 // Binding targets (CGit2, CSystemd and their Swift owners) are the only code that imports C,
-// but for libyaml (CYAML), which only Core's YAML event parser imports.
+// but for libyaml (CYAML), which only Core's YAML event parser imports, and the SHA-256
+// rounds in the processor's instructions (CSHA256), which only Core's SHA256 imports.
 import Foundation
 import PackageDescription
 
@@ -28,7 +29,8 @@ let package = Package(
   targets: [
     .target(name: "SystemCalls", exclude: readme),
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-    .target(name: "Core", dependencies: ["SystemCalls", "CYAML"], exclude: readme),
+    .target(name: "CSHA256", exclude: readme),
+    .target(name: "Core", dependencies: ["SystemCalls", "CYAML", "CSHA256"], exclude: readme),
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .target(name: "GitSource", dependencies: ["Core", "SystemCalls", "CGit2"], exclude: readme),
     .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),

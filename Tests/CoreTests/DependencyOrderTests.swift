@@ -144,6 +144,21 @@ import Testing
     }
   }
 
+  /// The array path (whole blocks hashed in place), the generic one (a padded copy) and the
+  /// piecewise hasher give one digest for every length up to three blocks.
+  @Test func sha256PathsAgree() {
+    let source = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    for length in 0...200 {
+      let bytes = Array(source[..<length])
+      var pieces = SHA256.Hasher()
+      pieces.update(Array(bytes.prefix(length / 3)))
+      pieces.update(Array(bytes.dropFirst(length / 3)))
+      #expect(SHA256.hex(bytes) == SHA256.hex(source[..<length]), "length \(length)")
+      #expect(pieces.hex() == SHA256.hex(bytes), "length \(length)")
+      #expect(SHA256.digest(bytes).count == 32)
+    }
+  }
+
   @Test func diffShowsChangedLinesWithContext() {
     let diff = TextDiff.lines(from: "a\nb\nc\nd\ne\nf\ng\n", to: "a\nb\nc\nD\ne\nf\ng\n", context: 1)
     #expect(diff == [" c", "-d", "+D", " e"])

@@ -1,3 +1,5 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4), used for the ledger's fingerprints of what reconcile wrote.
 public enum SHA256 {
   private static let k: [UInt32] = [
@@ -14,6 +16,15 @@ public enum SHA256 {
   /// The digest of `bytes` as 64 lower-case hex digits.
   public static func hex(_ bytes: some Collection<UInt8>) -> String {
     hexDigits(digest(bytes))
+  }
+
+  /// The digest of `bytes` as 64 lower-case hex digits: the whole blocks hashed where the
+  /// bytes lie (an installed unit file is hashed on every run; copying it into a padded
+  /// message, through a generic the plugins could not specialize, was a fifth of the work).
+  public static func hex(_ bytes: [UInt8]) -> String {
+    var hasher = Hasher()
+    hasher.update(bytes)
+    return hasher.hex()
   }
 
   /// The digest of a string's UTF-8 bytes as hex.
@@ -51,8 +62,27 @@ public enum SHA256 {
     }
   }
 
-  /// Runs the rounds over every whole 64-byte block of `blocks`.
+  /// Whether the processor's SHA instructions do the rounds (`CSHA256`); asked once.
+  static let usesProcessorInstructions = csha256_has_ni() != 0
+
+  /// Runs the rounds over every whole 64-byte block of `blocks`: with the processor's SHA
+  /// instructions where it has them, else in Swift.
   static func compress(_ h: inout State, blocks message: UnsafeRawBufferPointer) {
+    let count = message.count / 64
+    guard usesProcessorInstructions, count > 0 else {
+      compressPortably(&h, blocks: message)
+      return
+    }
+    withUnsafeMutableBytes(of: &h) { words in
+      csha256_compress_ni(
+        words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+        message.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
+    }
+  }
+
+  /// `compress` in Swift, on any processor: the reference the instructions are tested
+  /// against.
+  static func compressPortably(_ h: inout State, blocks message: UnsafeRawBufferPointer) {
     k.withUnsafeBufferPointer { k in
       withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
         for chunk in stride(from: 0, to: message.count - 63, by: 64) {
@@ -110,16 +140,16 @@ public enum SHA256 {
     return result
   }
 
-  /// Lower-case hex of `bytes`.
+  /// Lower-case hex of `bytes`, written straight into the string's storage.
   static func hexDigits(_ bytes: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 15)])
+    String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+      func digit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+      for (index, byte) in bytes.enumerated() {
+        text[2 * index] = digit(byte >> 4)
+        text[2 * index + 1] = digit(byte & 15)
+      }
+      return bytes.count * 2
     }
-    return String(decoding: text, as: UTF8.self)
   }
 
   /// A digest fed piece by piece: a large file hashed as it is read, never held whole.
@@ -129,7 +159,7 @@ public enum SHA256 {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
     /// Adds `bytes` to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
@@ -158,7 +188,9 @@ public enum SHA256 {
     /// The digest of everything added, as 64 lower-case hex digits.
     public func hex() -> String {
       var h = self.h
-      var tail = pending
+      var tail: [UInt8] = []
+      tail.reserveCapacity(128)
+      tail.append(contentsOf: pending)
       SHA256.appendPadding(to: &tail, length: length)
       tail.withUnsafeBytes { SHA256.compress(&h, blocks: $0) }
       return SHA256.hexDigits(SHA256.digestBytes(of: h))
