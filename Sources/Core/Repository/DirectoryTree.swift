@@ -118,16 +118,30 @@ public struct DirectoryTree: StateTree {
 
   /// The folder and the name of `file`.
   private func split(_ file: String) throws -> (folder: String, name: String) {
-    // The common case, a path without empty components, is cut at its last slash.
-    let slash = UInt8(ascii: "/")
-    let bytes = file.utf8
-    if let first = bytes.first, first != slash, bytes.last != slash,
-      !zip(bytes, bytes.dropFirst()).contains(where: { $0 == slash && $1 == slash })
-    {
-      let cut = bytes.lastIndex(of: slash)
-      let name = String(cut.map { file[bytes.index(after: $0)...] } ?? file[...])
-      if name != "..", name != "." { return (cut.map { String(file[..<$0]) } ?? "", name) }
+    // The common case, a path without empty components, is cut at its last slash, on its
+    // bytes (walking the string's views cost thousands of instructions a path, for every
+    // file of the repository).
+    var text = file
+    let cut: (folder: String, name: String)? = text.withUTF8 { bytes in
+      let slash = UInt8(ascii: "/")
+      guard let first = bytes.first, first != slash, bytes.last != slash else { return nil }
+      var lastSlash: Int?
+      var previous: UInt8 = 0
+      for index in bytes.indices {
+        let byte = bytes[index]
+        if byte == slash {
+          if previous == slash { return nil }
+          lastSlash = index
+        }
+        previous = byte
+      }
+      let nameStart = lastSlash.map { $0 + 1 } ?? 0
+      let name = UnsafeBufferPointer(rebasing: bytes[nameStart...])
+      if name.elementsEqual("..".utf8) || name.elementsEqual(".".utf8) { return nil }
+      let folder = lastSlash.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self) }
+      return (folder ?? "", String(decoding: name, as: UTF8.self))
     }
+    if let cut { return cut }
     let components = file.split(separator: "/").map(String.init)
     guard let last = components.last else {
       throw StateTreeError(path: file, reason: "not a file")
