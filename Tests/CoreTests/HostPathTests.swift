@@ -12,11 +12,15 @@ import Testing
     #expect(!path.isRoot)
     #expect(HostPath("/etc/")?.description == "/etc")
     #expect(HostPath("/etc/") == HostPath("/etc"))
+    for text in ["/...", "/.x/..y", "/é/ü ß", "/" + String(repeating: "x", count: 255), "/a/b/c/"] {
+      #expect(HostPath(text) != nil, "\(text.debugDescription)")
+    }
+    #expect(HostPath("/a/b/c/")?.components == ["a", "b", "c"])
   }
 
   @Test("relative, empty, dot, dot-dot, doubled-slash and NUL paths are refused")
   func refused() {
-    for text in ["", "/", "etc", "/etc//x", "/etc/./x", "/etc/../x", "/..", "/etc//", "/a\0b"] {
+    for text in ["", "/", "etc", "/etc//x", "/etc/./x", "/etc/../x", "/..", "/etc//", "/a\0b", "/etc/\0", "//", "/./", "/a/.."] {
       #expect(HostPath(text) == nil, "\(text.debugDescription)")
     }
     #expect(HostPath("/" + String(repeating: "x", count: 256)) == nil)

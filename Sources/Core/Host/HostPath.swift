@@ -16,29 +16,26 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
 
   /// Validates an absolute path such as `/etc/systemd/system/report.timer`.
   public init?(_ path: String) {
-    // Walked on the bytes, in place: the separator is a byte to the kernel, splitting
-    // characters made path parsing a tenth of a no-op run, and an array of the parts was an
-    // allocation per path.
-    let slash = UInt8(ascii: "/")
-    let bytes = path.utf8
-    guard bytes.first == slash else { return nil }
-    var start = bytes.index(after: bytes.startIndex)
-    var count = 0
-    var trailingSlash = false
-    while true {
-      let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
-      let part = path[start..<end]
-      let isLast = end == bytes.endIndex
-      // One trailing slash is allowed after at least one component.
-      if part.isEmpty && isLast && count > 0 {
-        trailingSlash = true
-        break
+    // One pass over the bytes in place: the separator is a byte to the kernel. Splitting
+    // characters, and then walking the string's views, made path parsing a tenth of a no-op
+    // run.
+    var path = path
+    let trailingSlash: Bool? = path.withUTF8 { bytes in
+      guard bytes.first == UInt8(ascii: "/") else { return nil }
+      var start = 1
+      var count = 0
+      for end in 1...bytes.count {
+        guard end == bytes.count || bytes[end] == UInt8(ascii: "/") else { continue }
+        let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        // One trailing slash is allowed after at least one component.
+        if part.isEmpty && end == bytes.count && count > 0 { return true }
+        guard HostPath.isValidComponent(bytes: part) else { return nil }
+        count += 1
+        start = end + 1
       }
-      guard HostPath.isValidComponent(part) else { return nil }
-      count += 1
-      if isLast { break }
-      start = bytes.index(after: end)
+      return false
     }
+    guard let trailingSlash else { return nil }
     text = trailingSlash ? String(path.dropLast()) : path
   }
 
@@ -66,6 +63,14 @@ public struct HostPath: Sendable, Hashable, Codable, Comparable, CustomStringCon
 
   /// The root itself.
   public static let root = HostPath(text: "/")
+
+  /// Whether UTF-8 `name` can be one component of a path.
+  private static func isValidComponent(bytes name: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard name.count > 0, name.count <= 255 else { return false }
+    if name.count <= 2, name.allSatisfy({ $0 == UInt8(ascii: ".") }) { return false }
+    // No slash can be inside: the caller cut at every one.
+    return !name.contains(0)
+  }
 
   /// Whether `name` can be one component of a path.
   public static func isValidComponent(_ name: some StringProtocol) -> Bool {
