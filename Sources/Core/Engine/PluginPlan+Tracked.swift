@@ -13,7 +13,15 @@ extension PluginPlan {
     of address: Address, fingerprint: String, observed: String?, ledger: Ledger,
     record: (_ created: Bool) -> Ledger.Entry
   ) -> Change.Cause? {
-    let entry = ledger[address]
+    cause(of: address, fingerprint: fingerprint, observed: observed, entry: ledger[address], record: record)
+  }
+
+  /// As `cause(of:fingerprint:observed:ledger:record:)`, given the address's ledger entry
+  /// the caller looked up already (a lookup makes the entry's strings).
+  public mutating func cause(
+    of address: Address, fingerprint: String, observed: String?, entry: Ledger.Entry?,
+    record: (_ created: Bool) -> Ledger.Entry
+  ) -> Change.Cause? {
     if let cause = ChangeClassifier.cause(
       declared: fingerprint, desired: fingerprint, observed: observed, entry: entry)
     {

@@ -57,7 +57,7 @@ extension UnitsPlugin {
       let (user, reloadOnly) = (files[index].user, !files[index].restartsUnit)
       guard
         let cause = result.cause(
-          of: address, fingerprint: fingerprint, observed: seen?.fingerprint, ledger: ledger,
+          of: address, fingerprint: fingerprint, observed: seen?.fingerprint, entry: entry,
           record: { fileEntry(path, fingerprint, created: $0, user: user, reloadOnly: reloadOnly) })
       else {
         // Written by a run killed before it recorded the file: that run's reload and restart

@@ -199,6 +199,8 @@ extension UsersPlugin {
   ) {
     for user in desired.users {
       let entry = ledger[user.address]
+      // Made once: the cause and the ledger entry both name it.
+      let declared = user.fingerprint
       let wanted = AccountState.describe(
         group: user.primaryGroup, groups: user.groups, home: user.home, shell: user.shell,
         comment: user.comment)
@@ -208,7 +210,7 @@ extension UsersPlugin {
         guard let uid = user.uid ?? newUIDs[user.name] else { continue }
         let cause =
           ChangeClassifier.cause(
-            declared: user.fingerprint, desired: wanted, observed: nil, entry: entry) ?? .new
+            declared: declared, desired: wanted, observed: nil, entry: entry) ?? .new
         let new = ShadowUtils.NewUser(
           name: user.name, system: user.system, primaryGroup: user.primaryGroup,
           groups: user.groups, home: user.home,
@@ -227,19 +229,20 @@ extension UsersPlugin {
             dependsOn: groupAddresses,
             payload: AccountPayload(
               step: .addUser(new),
-              record: userEntry(user, applied: wanted, uid: uid, created: entry?.created ?? true),
+              record: userEntry(
+                user, declared: declared, applied: wanted, uid: uid, created: entry?.created ?? true),
               remember: ["uid:\(uid)": user.name])))
         continue
       }
       let locked = observed.locked.contains(user.name)
       let seen = observed.state(of: existing) + (locked ? " locked" : "")
       let record = userEntry(
-        user, applied: wanted, uid: existing.uid, created: entry?.created ?? false)
+        user, declared: declared, applied: wanted, uid: existing.uid, created: entry?.created ?? false)
       let cause: Change.Cause
       if entry == nil {
         cause = .adoption
       } else if let changed = ChangeClassifier.cause(
-        declared: user.fingerprint, desired: wanted, observed: seen, entry: entry)
+        declared: declared, desired: wanted, observed: seen, entry: entry)
       {
         cause = changed
       } else {
@@ -364,11 +367,11 @@ extension UsersPlugin {
       facts: ["gid": String(gid)])
   }
 
-  private func userEntry(_ user: DesiredAccounts.User, applied: String, uid: UInt32, created: Bool)
-    -> Ledger.Entry
-  {
+  private func userEntry(
+    _ user: DesiredAccounts.User, declared: String, applied: String, uid: UInt32, created: Bool
+  ) -> Ledger.Entry {
     Ledger.Entry(
-      plugin: name, applied: applied, declared: user.fingerprint, created: created,
+      plugin: name, applied: applied, declared: declared, created: created,
       facts: ["uid": String(uid), "remove": user.removal.rawValue])
   }
 }
