@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// Reads `ledger.json` a piece at a time, so that a large ledger's bytes are never held whole
 /// beside the ledger being built from them (at 5,000 users the file is 8 MB: it was the peak
 /// of every run's memory).
@@ -76,7 +78,7 @@ enum LedgerFileReader {
     var failed = false
     try pieces(of: file) { piece in
       var lineStart = 0
-      while let end = piece[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+      while let end = Self.lineEnd(in: piece, from: lineStart) {
         if carried.isEmpty {
           failed = !parser.take(piece[lineStart..<end])
         } else {
@@ -93,6 +95,14 @@ enum LedgerFileReader {
     }
     guard !failed, carried.isEmpty else { return nil }
     return parser.finish()
+  }
+
+  /// The index of the first newline in `piece` from `start`; nil when there is none.
+  private static func lineEnd(in piece: [UInt8], from start: Int) -> Int? {
+    piece.withUnsafeBufferPointer { bytes in
+      ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: UnsafeBufferPointer(rebasing: bytes[start...]))
+        .map { start + $0 }
+    }
   }
 
   /// Hands `body` the file's bytes in order, `pieceSize` at a time, until the end or until
