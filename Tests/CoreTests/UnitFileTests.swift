@@ -96,6 +96,16 @@ import Testing
     #expect(merged.value("Service", "User") == "b")
     #expect(merged.words("Service", "ReadWritePaths") == ["/y", "/z"])
   }
+
+  @Test func wordsAreCutAtSpacesAndTabs() throws {
+    let unit = try UnitFile.parse(
+      "[Install]\nWantedBy=z.target\nWantedBy=\nWantedBy=  a.target\tb.target  \nWantedBy=é.target\t\t c.target\n"
+        + "Also=x.service\n"
+    ).get()
+    #expect(unit.words("Install", "WantedBy") == ["a.target", "b.target", "é.target", "c.target"])
+    #expect(unit.words("Install", "Also") == ["x.service"])
+    #expect(unit.words("Install", "RequiredBy").isEmpty)
+  }
 }
 
 @Suite struct UnitNameTests {

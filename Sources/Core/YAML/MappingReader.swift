@@ -41,7 +41,9 @@ public struct MappingReader: Sendable {
 
   /// The node under `key`, marking the key as known.
   public mutating func node(_ key: String) -> YAMLNode? {
-    remember([key])
+    if known.isEmpty { known.reserveCapacity(16) }
+    // Appended alone: wrapping it in an array to append was an allocation per key read.
+    known.append(key)
     guard let index = pairs.firstIndex(where: { $0.key.scalar == key }) else { return nil }
     markRead(index)
     return pairs[index].value
@@ -49,15 +51,11 @@ public struct MappingReader: Sendable {
 
   /// Marks keys as known without reading them.
   public mutating func accept(_ keys: [String]) {
-    remember(keys)
+    if known.isEmpty { known.reserveCapacity(16) }
+    known += keys
     for index in pairs.indices where pairs[index].key.scalar.map(keys.contains) == true {
       markRead(index)
     }
-  }
-
-  private mutating func remember(_ keys: [String]) {
-    if known.isEmpty { known.reserveCapacity(16) }
-    known += keys
   }
 
   private mutating func markRead(_ index: Int) {
