@@ -43,8 +43,8 @@ public struct SyscallFilter: Sendable, Hashable {
     let invert = rest.hasPrefix("~")
     if invert { rest = rest.dropFirst() }
     var entries: [(name: String, errno: Int)] = []
-    for word in rest.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-      var name = Substring(word)
+    for word in blankSeparated(rest) {
+      var name = word
       var errno = -1
       if let colon = word.firstIndex(of: ":") {
         name = word[..<colon]
