@@ -88,8 +88,9 @@ extension Ledger {
       text.withUTF8 { append($0, to: &bytes) }
     }
 
-    /// `LENGTH:TEXT` of UTF-8 `text`.
-    private static func append(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+    /// `LENGTH:TEXT` of UTF-8 `text` (also how `LedgerTable.Builder.appendWritten` encodes
+    /// the facts it reads).
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
       var scale = 1
       while scale * 10 <= text.count { scale *= 10 }
       while scale > 0 {

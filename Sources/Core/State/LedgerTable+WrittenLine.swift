@@ -70,22 +70,10 @@ private struct WrittenLineReader {
       guard let key = string(), skip(":"), let value = string() else { return false }
       if let previousKey, !slice(previousKey).lexicographicallyPrecedes(slice(key)) { return false }
       previousKey = key
-      Self.appendEncoded(slice(key), to: &bytes)
-      Self.appendEncoded(slice(value), to: &bytes)
+      Ledger.Facts.append(slice(key), to: &bytes)
+      Ledger.Facts.append(slice(value), to: &bytes)
     } while skip(",")
     return skip("}")
-  }
-
-  /// `LENGTH:TEXT`, as `Ledger.Facts` keeps each key and value.
-  private static func appendEncoded(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-    var scale = 1
-    while scale * 10 <= text.count { scale *= 10 }
-    while scale > 0 {
-      bytes.append(UInt8(ascii: "0") + UInt8(text.count / scale % 10))
-      scale /= 10
-    }
-    bytes.append(UInt8(ascii: ":"))
-    bytes.append(contentsOf: text)
   }
 
   /// Skips `text` when the line continues with it.
