@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// One line of `/etc/subuid` or `/etc/subgid` (subuid(5)), `OWNER:START:COUNT`, read on its
 /// bytes: what a line must be for newuidmap to use it, in one place for the plugins that read
 /// these files (the subids plugin, which reports every line that is not; podman, which looks
@@ -76,7 +78,9 @@ public enum SubordinateIDLine {
     file.withUnsafeBufferPointer { file in
       var lineStart = 0
       while lineStart < file.count {
-        let lineEnd = file[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? file.count
+        let lineEnd =
+          ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: UnsafeBufferPointer(rebasing: file[lineStart...]))
+          .map { lineStart + $0 } ?? file.count
         let line = UnsafeBufferPointer(rebasing: file[lineStart..<lineEnd])
         lineStart = lineEnd + 1
         guard case .success(let fields) = read(line) else { continue }

@@ -49,15 +49,9 @@ private struct WrittenLineReader {
     let interrupted: UInt8 = skip(#","interrupted":true"#) ? 2 : 0
     guard skip("}"), offset == line.count else { return false }
 
-    let addressText = slice(address)
-    let addressSpan = builder.add(addressText)
-    let appliedSpan = builder.add(slice(applied))
-    let declaredSpan = slice(declared).elementsEqual(slice(applied)) ? appliedSpan : builder.add(slice(declared))
-    builder.records.append(
-      LedgerTable.Record(
-        address: addressSpan, applied: appliedSpan, declared: declaredSpan, facts: facts,
-        kindCount: UInt32(addressText.firstIndex(of: UInt8(ascii: ":")) ?? addressText.count),
-        plugin: builder.number(ofPlugin: slice(plugin)), created: created, interrupted: interrupted))
+    builder.append(
+      address: slice(address), applied: slice(applied), declared: slice(declared), facts: facts,
+      plugin: builder.number(ofPlugin: slice(plugin)), created: created, interrupted: interrupted)
     return true
   }
 

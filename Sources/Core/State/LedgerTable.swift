@@ -306,16 +306,34 @@ final class LedgerTable: Sendable {
     /// Adds an entry (of an address given twice, the last counts).
     mutating func append(address: String, entry: Ledger.Entry) {
       let plugin = number(ofPlugin: entry.plugin)
-      let colon = address.utf8.firstIndex(of: UInt8(ascii: ":"))
-      let kindCount = colon.map { address.utf8.distance(from: address.utf8.startIndex, to: $0) }
+      let facts = add(entry.facts.encoded)
+      var (address, applied, declared) = (address, entry.applied, entry.declared)
+      address.withUTF8 { address in
+        applied.withUTF8 { applied in
+          declared.withUTF8 { declared in
+            append(
+              address: address, applied: applied, declared: declared, facts: facts, plugin: plugin,
+              created: entry.created, interrupted: entry.interrupted.map { $0 ? 2 : 1 } ?? 0)
+          }
+        }
+      }
+    }
+
+    /// Adds a record of UTF-8 texts, with `facts` already in `bytes`: a `declared` equal to
+    /// `applied` (most are) shares its span, and the kind's length is counted to the address's
+    /// first colon.
+    mutating func append(
+      address: UnsafeBufferPointer<UInt8>, applied: UnsafeBufferPointer<UInt8>,
+      declared: UnsafeBufferPointer<UInt8>, facts: Span, plugin: UInt16, created: Bool, interrupted: UInt8
+    ) {
       let addressSpan = add(address)
-      let applied = add(entry.applied)
+      let appliedSpan = add(applied)
       records.append(
         Record(
-          address: addressSpan, applied: applied,
-          declared: entry.declared == entry.applied ? applied : add(entry.declared),
-          facts: add(entry.facts.encoded), kindCount: UInt32(kindCount ?? address.utf8.count), plugin: plugin,
-          created: entry.created, interrupted: entry.interrupted.map { $0 ? 2 : 1 } ?? 0))
+          address: addressSpan, applied: appliedSpan,
+          declared: declared.elementsEqual(applied) ? appliedSpan : add(declared), facts: facts,
+          kindCount: UInt32(address.firstIndex(of: UInt8(ascii: ":")) ?? address.count), plugin: plugin,
+          created: created, interrupted: interrupted))
     }
 
     /// The index of `plugin` in `plugins`, added when new.
@@ -343,7 +361,7 @@ final class LedgerTable: Sendable {
     }
 
     /// Adds UTF-8 `text` to `bytes`.
-    mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> Span {
+    private mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> Span {
       let offset = UInt32(bytes.count)
       bytes.append(contentsOf: text)
       return Span(offset: offset, count: UInt32(bytes.count) - offset)
